@@ -1,0 +1,10 @@
+// One line per command family. Each module exports `register(program)` and imports
+// its heavy dependencies lazily inside the action, so `outpost --help` stays fast.
+import type { Command } from 'commander';
+import { register as validate } from './validate.js';
+import { register as render } from './render.js';
+import { register as plan } from './plan.js';
+
+export function registerAll(program: Command): void {
+  for (const register of [validate, plan, render]) register(program);
+}

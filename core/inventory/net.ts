@@ -1,0 +1,65 @@
+// Address arithmetic on IPv4 as 32-bit integers: the planner's hot path. netmask gives
+// parsing and validation; plain integers make overlap and carving cheap.
+import { Netmask } from 'netmask';
+
+export interface Block {
+  /** Network address as an unsigned 32-bit integer. */
+  readonly base: number;
+  readonly prefix: number;
+}
+
+export function ipToInt(ip: string): number {
+  const p = ip.split('.');
+  return (((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0);
+}
+
+export function intToIp(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function size(prefix: number): number {
+  return 2 ** (32 - prefix);
+}
+
+/** Parses `a.b.c.d/n`; throws on a value the schema should have rejected. */
+export function parseCidr(cidr: string): Block {
+  const nm = new Netmask(cidr);
+  return { base: ipToInt(nm.base), prefix: nm.bitmask };
+}
+
+/** True when the CIDR has no host bits set (10.0.0.0/8, not 10.0.0.1/8). */
+export function isNetworkAddress(cidr: string): boolean {
+  const [ip] = cidr.split('/');
+  return new Netmask(cidr).base === ip;
+}
+
+export function cidr(b: Block): string {
+  return `${intToIp(b.base)}/${b.prefix}`;
+}
+
+export function last(b: Block): number {
+  return b.base + size(b.prefix) - 1;
+}
+
+export function overlaps(a: Block, b: Block): boolean {
+  return a.base <= last(b) && b.base <= last(a);
+}
+
+export function contains(outer: Block, inner: Block): boolean {
+  return inner.prefix >= outer.prefix && inner.base >= outer.base && last(inner) <= last(outer);
+}
+
+export function containsIp(outer: Block, ip: number): boolean {
+  return ip >= outer.base && ip <= last(outer);
+}
+
+/** Smallest prefix whose block holds `hosts` usable addresses (network and broadcast excluded). */
+export function prefixFor(hosts: number): number {
+  let prefix = 30;
+  while (prefix > 0 && size(prefix) - 2 < hosts) prefix--;
+  return prefix;
+}
+
+export function mask(prefix: number): string {
+  return intToIp(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+}
