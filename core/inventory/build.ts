@@ -40,6 +40,7 @@ function buildOrg({ source, value: o }: Parsed<OrgFile>): Org {
     endpointKinds: { ...o.endpointKinds },
     ssids: o.ssids.map((s, i) => ({ ...s, source: source.locate(['ssids', i]) })),
     models,
+    vpnGateways: (o.vpn?.gateways ?? []).map((g, i) => ({ ...g, source: source.locate(['vpn', 'gateways', i]) })),
     source: source.locate([]),
   };
 }

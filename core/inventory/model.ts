@@ -79,6 +79,19 @@ export interface Org {
   readonly endpointKinds: Readonly<Partial<Record<EndpointKindName, { readonly zone: string; readonly attach: 'wired' | 'wireless' }>>>;
   readonly ssids: readonly SsidDef[];
   readonly models: ReadonlyMap<string, HardwareModel>;
+  /** Central VPN gateways remote agents connect to (role pools come from the access policy). */
+  readonly vpnGateways: readonly VpnGateway[];
+  readonly source: SourceLocation;
+}
+
+export interface VpnGateway {
+  readonly hostname: string;
+  readonly platform: string;
+  readonly address: string;
+  readonly public: string;
+  readonly port: number;
+  readonly proto: 'udp' | 'tcp';
+  readonly mgmt?: string;
   readonly source: SourceLocation;
 }
 

@@ -82,6 +82,25 @@ export const orgFile = z.strictObject({
   endpointKinds: z.partialRecord(z.enum(endpointKindNames), endpointKind),
   ssids: z.array(ssidDef).default([]),
   models: z.record(field('model'), modelDef),
+  vpn: z
+    .strictObject({
+      gateways: z
+        .array(
+          z.strictObject({
+            hostname: field('hostname'),
+            platform: field('name'),
+            /** Inside address on the state network. */
+            address: ipv4,
+            /** Name agents' laptops connect to. */
+            public: field('domain'),
+            port: z.number().int().min(1).max(65535).default(1194),
+            proto: z.enum(['udp', 'tcp']).default('udp'),
+            mgmt: ipv4.optional(),
+          }),
+        )
+        .min(1),
+    })
+    .optional(),
 });
 
 const portPin = z.strictObject({
