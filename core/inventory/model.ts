@@ -28,6 +28,7 @@ export interface ZoneDef {
   readonly description: string;
   readonly trust: ZoneTrust;
   readonly dhcp: boolean;
+  readonly portAuth: 'dot1x' | 'port-security';
   readonly source: SourceLocation;
 }
 

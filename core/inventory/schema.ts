@@ -37,6 +37,8 @@ const zoneDef = z.strictObject({
   description: field('text'),
   trust: z.enum(['internal', 'restricted', 'guest', 'management']),
   dhcp: z.boolean().default(true),
+  /** How access ports in this zone authenticate what is plugged in. */
+  portAuth: z.enum(['dot1x', 'port-security']).default('port-security'),
 });
 
 const ssidDef = z.strictObject({
