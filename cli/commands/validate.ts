@@ -1,4 +1,24 @@
 import type { Command } from 'commander';
+import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
+
 export function register(program: Command): void {
-  program.command('validate').description('placeholder');
+  const cmd = program
+    .command('validate')
+    .description('check the inventory (schema, references, addresses, capacity) and report every problem at once')
+    .addHelpText(
+      'after',
+      '\nEach problem is printed as file:line:col: error: message (at yaml.path) [code].\n' +
+        'Exit 0 when valid, 1 when any error was found. Nothing is written.\n\n' +
+        'Example:\n  outpost validate --inventory inventory\n  outpost validate --json | jq .diagnostics',
+    );
+  withJson(withInventory(cmd)).action(async (flags: CommonFlags) => {
+    const { runPipeline } = await import('../../core/pipeline.js');
+    const { policyRules } = await import('../policy-hook.js');
+    const out = outputFor(flags);
+    const r = runPipeline({ inventoryDir: flags.inventory, render: false, rules: policyRules(flags.inventory) });
+    const sites = r.plan?.sites ?? [];
+    const devices = sites.reduce((n, s) => n + s.devices.length, 0);
+    process.exitCode = report(out, r.diagnostics, !!flags.json, { sites: sites.length, devices });
+    if (r.ok) out.result(`inventory ${flags.inventory} is valid: ${sites.length} sites, ${devices} devices`);
+  });
 }

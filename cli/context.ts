@@ -1,0 +1,30 @@
+// Shared flag handling for commands that read the inventory.
+import type { Command } from 'commander';
+import { EXIT } from './exit-codes.js';
+import { createOutput, type Output } from './output.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+
+export interface CommonFlags {
+  readonly inventory: string;
+  readonly json?: boolean;
+}
+
+export function withInventory(cmd: Command): Command {
+  return cmd.option('-i, --inventory <dir>', 'inventory folder (org.yaml, sites/, people/)', 'inventory');
+}
+
+export function withJson(cmd: Command): Command {
+  return cmd.option('--json', 'print one JSON document on stdout and nothing else');
+}
+
+export function outputFor(flags: { json?: boolean }): Output {
+  return createOutput({ json: !!flags.json });
+}
+
+/** Prints diagnostics (stderr, or inside the JSON document) and returns the exit code they imply. */
+export function report(out: Output, diagnostics: readonly Diagnostic[], json: boolean, extra: Record<string, unknown> = {}): number {
+  const failed = diagnostics.some((d) => d.severity === 'error');
+  if (json) out.json({ ok: !failed, ...extra, diagnostics });
+  else out.diagnostics(diagnostics);
+  return failed ? EXIT.FINDINGS : EXIT.OK;
+}

@@ -1,0 +1,48 @@
+// The ordered, pure phases from inventory files to artefacts, in one place:
+// load -> (compile policy) -> plan (address, ports, intents) -> render.
+import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { loadInventory, type Inventory } from './inventory/index.js';
+import { planInventory, type InventoryPlan, type RuleCompiler } from './plan/index.js';
+import { platformCatalogue, renderSites, type Artefact } from './render/index.js';
+
+export interface PipelineOptions {
+  readonly inventoryDir: string;
+  /** Only these sites; all when omitted. */
+  readonly sites?: readonly string[];
+  /** Stop after planning (validate, plan). */
+  readonly render?: boolean;
+  /** Access-policy compiler for firewall rules; the policy stage provides it. */
+  readonly rules?: (inv: Inventory) => { readonly compiler?: RuleCompiler; readonly diagnostics: readonly Diagnostic[] };
+}
+
+export interface PipelineResult {
+  readonly inventory?: Inventory;
+  readonly plan?: InventoryPlan;
+  readonly artefacts: readonly Artefact[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ok: boolean;
+}
+
+export function runPipeline(options: PipelineOptions): PipelineResult {
+  const loaded = loadInventory(options.inventoryDir, { platforms: platformCatalogue() });
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  if (!loaded.ok) return { artefacts: [], diagnostics, ok: false };
+  const inventory = loaded.value;
+  const unknown = (options.sites ?? []).filter((c) => !inventory.sites.some((s) => s.code === c));
+  if (unknown.length) {
+    diagnostics.push({ severity: 'error', code: 'unknown-site', message: `no site ${unknown.join(', ')} in ${options.inventoryDir}/sites (known: ${inventory.sites.map((s) => s.code).join(', ')})` });
+    return { inventory, artefacts: [], diagnostics, ok: false };
+  }
+  const policy = options.rules?.(inventory);
+  diagnostics.push(...(policy?.diagnostics ?? []));
+  if (hasErrors(diagnostics)) return { inventory, artefacts: [], diagnostics, ok: false };
+  const plan = planInventory(inventory, {
+    ...(options.sites ? { sites: options.sites } : {}),
+    ...(policy?.compiler ? { rules: policy.compiler } : {}),
+  });
+  diagnostics.push(...plan.diagnostics);
+  if (hasErrors(diagnostics) || options.render === false) return { inventory, plan, artefacts: [], diagnostics, ok: !hasErrors(diagnostics) };
+  const rendered = renderSites(plan.sites);
+  diagnostics.push(...rendered.diagnostics);
+  return { inventory, plan, artefacts: rendered.artefacts, diagnostics, ok: !hasErrors(diagnostics) };
+}
