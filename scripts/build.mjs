@@ -1,18 +1,28 @@
-// Bundles outpost's own code into one ESM file so the command starts fast;
-// dependencies stay in node_modules (some carry native parts).
+// Bundles outpost's own code and its pure-JS parsing libraries into dist/ so the command
+// starts fast (one file to load instead of hundreds of modules). Packages with native
+// parts or heavy trees stay in node_modules and load only when a command needs them
+// (code splitting keeps each command's imports lazy).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const bundled = new Set(['zod', 'yaml', 'handlebars', 'netmask', 'commander']);
+const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !bundled.has(d));
+
+rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['cli/main.ts'],
-  outfile: 'dist/outpost.js',
+  entryPoints: { outpost: 'cli/main.ts' },
+  outdir: 'dist',
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
-  banner: { js: '#!/usr/bin/env node' },
+  external,
+  // Some bundled CommonJS packages call require() for Node built-ins.
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __outpostRequire } from 'node:module';\nconst require = __outpostRequire(import.meta.url);" },
   sourcemap: 'linked',
   logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
 });
 chmodSync('dist/outpost.js', 0o755);
