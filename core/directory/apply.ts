@@ -1,0 +1,195 @@
+// Executes a directory plan: entries first (concurrent over a small pool of bound
+// connections, many requests in flight on each), then role groups (membership changes
+// batched per group), then deletions. A failed LDAP operation is recorded against its
+// change and the rest go on; a dropped connection stops the pass, and `syncDirectory`
+// reconnects, re-reads the directory and carries on from where the directory is.
+import { Attribute, Change as LdapChange, type Client } from 'ldapts';
+import { closeQuietly, connect, isLdapResult, readState } from './client.js';
+import { DISABLED, type DesiredState } from './layout.js';
+import { describeChange, planDirectory, type Change, type DirectoryPlan, type PlanOptions } from './plan.js';
+import type { ConnectionSettings } from './settings.js';
+
+export interface ApplyOptions {
+  /** Bound connections to write over. */
+  readonly connections?: number;
+  /** Requests in flight per connection. */
+  readonly inFlight?: number;
+  /** Member values per modify request when changing a group. */
+  readonly batch?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ChangeResult {
+  readonly change: Change;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** A pass stopped because the connection went away, not because LDAP said no. */
+export class ConnectionLost extends Error {
+  constructor(override readonly cause: unknown, readonly done: number) {
+    super(`connection lost: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+const attr = (type: string, values: readonly string[]) => new Attribute({ type, values: [...values] });
+
+function chunks<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+async function execute(client: Client, c: Change, batch: number): Promise<void> {
+  switch (c.op) {
+    case 'add-container':
+    case 'add-person':
+      return client.add(c.dn, Object.fromEntries(Object.entries(c.attrs).map(([k, v]) => [k, [...v]])));
+    case 'modify-person': {
+      const mods: LdapChange[] = [];
+      if (c.addClasses.length) mods.push(new LdapChange({ operation: 'add', modification: attr('objectClass', c.addClasses) }));
+      for (const a of c.changes) {
+        if (a.to.length) mods.push(new LdapChange({ operation: 'replace', modification: attr(a.attr, a.to) }));
+        else mods.push(new LdapChange({ operation: 'delete', modification: attr(a.attr, []) }));
+      }
+      return client.modify(c.dn, mods);
+    }
+    case 'enable':
+      return client.modify(c.dn, new LdapChange({ operation: 'delete', modification: attr('pwdAccountLockedTime', []) }));
+    case 'disable':
+      return client.modify(c.dn, new LdapChange({ operation: 'replace', modification: attr('pwdAccountLockedTime', [DISABLED]) }));
+    case 'add-role': {
+      const [first = [], ...rest] = chunks(c.members, batch);
+      await client.add(c.dn, { objectClass: ['groupOfNames'], cn: [c.role], member: first });
+      for (const part of rest) await client.modify(c.dn, new LdapChange({ operation: 'add', modification: attr('member', part) }));
+      return;
+    }
+    case 'add-to-role':
+      for (const part of chunks(c.members, batch)) await client.modify(c.dn, new LdapChange({ operation: 'add', modification: attr('member', part) }));
+      return;
+    case 'remove-from-role':
+      for (const part of chunks(c.members, batch)) {
+        try {
+          await client.modify(c.dn, new LdapChange({ operation: 'delete', modification: attr('member', part) }));
+        } catch (e) {
+          // The last member left (an offboarding planned for one person): a group needs
+          // a member, so the placeholder takes its place in the same request.
+          if (!(isLdapResult(e) && e.code === 65 && c.placeholder)) throw e;
+          await client.modify(c.dn, [
+            new LdapChange({ operation: 'add', modification: attr('member', [c.placeholder]) }),
+            new LdapChange({ operation: 'delete', modification: attr('member', part) }),
+          ]);
+        }
+      }
+      return;
+    case 'delete-person':
+      return client.del(c.dn);
+  }
+}
+
+const PHASE: Record<Change['op'], number> = {
+  'add-container': 0,
+  'add-person': 1,
+  'modify-person': 1,
+  enable: 1,
+  disable: 1,
+  'add-role': 2,
+  'add-to-role': 2,
+  'remove-from-role': 2,
+  'delete-person': 3,
+};
+
+/** Runs one plan over the given connections. Throws ConnectionLost when a socket drops. */
+export async function executePlan(clients: readonly Client[], plan: DirectoryPlan, o: ApplyOptions = {}): Promise<ChangeResult[]> {
+  const results: ChangeResult[] = [];
+  const inFlight = o.inFlight ?? 32;
+  const batch = o.batch ?? 1000;
+  let done = 0;
+  let lost: unknown;
+  for (const phase of [0, 1, 2, 3]) {
+    // A lane runs in order; lanes run concurrently. Changes to one group share a lane
+    // so its additions land before its removals and the group is never left empty.
+    const lanes = new Map<string, Change[]>();
+    for (const c of plan.changes) {
+      if (PHASE[c.op] !== phase) continue;
+      const key = phase === 2 ? c.dn.toLowerCase() : String(lanes.size);
+      const lane = lanes.get(key);
+      if (lane) lane.push(c);
+      else lanes.set(key, [c]);
+    }
+    const queue = [...lanes.values()];
+    let next = 0;
+    const worker = async (client: Client) => {
+      while (lost === undefined && next < queue.length) {
+        for (const c of queue[next++]!) {
+          try {
+            await execute(client, c, batch);
+            results.push({ change: c, ok: true });
+          } catch (e) {
+            if (!isLdapResult(e)) {
+              lost ??= e;
+              return;
+            }
+            results.push({ change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` });
+          }
+          o.onProgress?.(++done, plan.changes.length);
+        }
+      }
+    };
+    const workers: Promise<void>[] = [];
+    for (const client of clients) for (let k = 0; k < inFlight; k++) workers.push(worker(client));
+    await Promise.all(workers);
+    if (lost !== undefined) throw new ConnectionLost(lost, done);
+  }
+  return results;
+}
+
+export interface SyncReport {
+  /** The plan computed at the start. */
+  readonly plan: DirectoryPlan;
+  readonly results: readonly ChangeResult[];
+  /** Passes it took: more than one means a connection dropped and apply resumed. */
+  readonly passes: number;
+  readonly failed: readonly ChangeResult[];
+}
+
+export interface SyncOptions extends ApplyOptions, PlanOptions {
+  readonly dryRun?: boolean;
+  readonly maxPasses?: number;
+  readonly onResume?: (pass: number, reason: string) => void;
+}
+
+/** Reads the directory, plans against the desired state and applies, resuming after drops. */
+export async function syncDirectory(settings: ConnectionSettings, desired: DesiredState, o: SyncOptions = {}): Promise<SyncReport> {
+  const maxPasses = o.maxPasses ?? 5;
+  let first: DirectoryPlan | undefined;
+  const results: ChangeResult[] = [];
+  for (let pass = 1; ; pass++) {
+    const clients: Client[] = [];
+    try {
+      const n = o.dryRun ? 1 : (o.connections ?? 4);
+      for (let i = 0; i < n; i++) clients.push(await connect(settings));
+      const state = await readState(clients[0]!, desired.layout);
+      const plan = planDirectory(desired, state, o);
+      first ??= plan;
+      if (!o.dryRun) results.push(...(await executePlan(clients, plan, o)));
+      return { plan: first, results, passes: pass, failed: results.filter((r) => !r.ok) };
+    } catch (e) {
+      if (e instanceof ConnectionLost || (!isLdapResult(e) && pass > 0 && isNetworkError(e))) {
+        if (pass >= maxPasses) throw e;
+        o.onResume?.(pass, e instanceof Error ? e.message : String(e));
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** pass)));
+        continue;
+      }
+      throw e;
+    } finally {
+      await Promise.all(clients.map(closeQuietly));
+    }
+  }
+}
+
+function isNetworkError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const msg = e instanceof Error ? e.message : '';
+  return Boolean(code && /^E(CONNRESET|CONNREFUSED|PIPE|TIMEDOUT)$/.test(code)) || /connection|socket|closed|timeout/i.test(msg);
+}

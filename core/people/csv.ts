@@ -1,0 +1,100 @@
+// RFC 4180 CSV with positions: every cell knows its line and column, so a bad value in
+// row 4,012 of a people file is reported at file:4012:col, not "somewhere in the file".
+// Blank lines and lines starting with `#` are skipped (the helpdesk annotates files).
+import { error, type Diagnostic } from '../diagnostics.js';
+
+export interface Cell {
+  readonly value: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface Row {
+  readonly line: number;
+  readonly cells: readonly Cell[];
+}
+
+export function parseCsv(file: string, text: string, diagnostics: Diagnostic[]): Row[] {
+  const rows: Row[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  let lineStart = i;
+  const n = text.length;
+
+  while (i < n) {
+    // Skip blank and comment lines.
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] === '\n')) {
+      i += text[i] === '\r' ? 2 : 1;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if (text[i] === '#') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    const rowLine = line;
+    const cells: Cell[] = [];
+    let endOfRow = false;
+    while (!endOfRow) {
+      const cellLine = line;
+      const cellCol = i - lineStart + 1;
+      let value = '';
+      if (text[i] === '"') {
+        i++;
+        let closed = false;
+        while (i < n) {
+          const c = text[i]!;
+          if (c === '"') {
+            if (text[i + 1] === '"') {
+              value += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            closed = true;
+            break;
+          }
+          if (c === '\n') {
+            line++;
+            lineStart = i + 1;
+          }
+          value += c;
+          i++;
+        }
+        if (!closed) {
+          diagnostics.push(error('csv-syntax', 'unterminated quoted field', { file, line: cellLine, col: cellCol }));
+          return rows;
+        }
+        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+          diagnostics.push(error('csv-syntax', 'unexpected text after a closing quote', { file, line, col: i - lineStart + 1 }));
+          while (i < n && text[i] !== ',' && text[i] !== '\n') i++;
+        }
+      } else {
+        while (i < n && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
+          if (text[i] === '"') {
+            diagnostics.push(error('csv-syntax', 'quote inside an unquoted field: quote the whole field and double the quote', { file, line, col: i - lineStart + 1 }));
+          }
+          value += text[i];
+          i++;
+        }
+      }
+      cells.push({ value, line: cellLine, col: cellCol });
+      if (i >= n) endOfRow = true;
+      else if (text[i] === ',') i++;
+      else {
+        i += text[i] === '\r' ? 2 : 1;
+        line++;
+        lineStart = i;
+        endOfRow = true;
+      }
+    }
+    rows.push({ line: rowLine, cells });
+  }
+  return rows;
+}
+
+/** Quotes a cell when it needs it, for files outpost writes (onboarding appends rows). */
+export function csvCell(value: string): string {
+  return /[",\r\n#]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

@@ -1,0 +1,65 @@
+// Strict patterns for every people field. Values reach LDAP entries, VPN and Wi-Fi
+// profiles, XML and plists; escaping protects each format, and these patterns make sure
+// nothing surprising reaches the escaping in the first place.
+import { z } from 'zod';
+import { field } from '../inventory/patterns.js';
+
+interface Pattern {
+  readonly re: RegExp;
+  readonly says: string;
+}
+
+export const PEOPLE_FIELDS = {
+  id: { re: /^[a-z][a-z0-9._-]{1,31}$/, says: 'a login: lower-case letters, digits, . _ - starting with a letter (2-32)' },
+  // Letters of any script with combining marks, spaces, apostrophes, dots and hyphens:
+  // enough for Luxembourgish, French, Portuguese and German names.
+  name: { re: /^\p{L}[\p{L}\p{M}' .-]{0,63}$/u, says: "a name: letters, spaces, ' . - (1-64), starting with a letter" },
+  mail: { re: /^[a-z0-9][a-z0-9._%+-]{0,63}@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, says: 'a lower-case mail address such as marie.schmit@crisis.example.lu' },
+  date: { re: /^\d{4}-\d{2}-\d{2}$/, says: 'a date as YYYY-MM-DD' },
+  tag: { re: /^[A-Z0-9][A-Z0-9-]{2,23}$/, says: 'an asset tag: upper-case letters, digits and - (3-24)' },
+  mac: { re: /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, says: 'a MAC address such as 3c:52:82:1a:2b:3c' },
+  extension: { re: /^[1-9][0-9]{2,5}$/, says: 'a phone extension: 3-6 digits, not starting with 0' },
+  role: { re: /^[a-z][a-z0-9-]{0,30}$/, says: 'a role name: lower-case letters, digits and dashes' },
+} as const satisfies Record<string, Pattern>;
+
+export type PeopleField = keyof typeof PEOPLE_FIELDS;
+
+export function peopleField(kind: PeopleField) {
+  const p = PEOPLE_FIELDS[kind];
+  return z.string({ error: `expected ${p.says}` }).regex(p.re, { error: (iss) => `invalid value ${JSON.stringify(iss.input)}: expected ${p.says}` });
+}
+
+export function isValid(kind: PeopleField, value: string): boolean {
+  return PEOPLE_FIELDS[kind].re.test(value);
+}
+
+/** A real calendar date, not only the shape: 2021-02-30 is refused. */
+export function isCalendarDate(s: string): boolean {
+  if (!PEOPLE_FIELDS.date.re.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export const dateField = z
+  .string({ error: `expected ${PEOPLE_FIELDS.date.says}` })
+  .refine(isCalendarDate, { error: (iss) => `invalid date ${JSON.stringify(iss.input)}: expected a real calendar date as YYYY-MM-DD` });
+
+/** MACs are accepted with `-` or upper case and stored in one form. */
+export function normaliseMac(s: string): string {
+  return s.trim().toLowerCase().replace(/-/g, ':');
+}
+
+/** One person as the schema sees it, whichever file format it came from. */
+export const personSchema = z.strictObject({
+  id: peopleField('id'),
+  givenName: peopleField('name'),
+  surname: peopleField('name'),
+  mail: peopleField('mail'),
+  site: field('name'),
+  roles: z.array(peopleField('role')).min(1, { error: 'every person needs at least one role' }),
+  endDate: dateField.optional(),
+  laptop: z.strictObject({ tag: peopleField('tag'), mac: z.preprocess((v) => (typeof v === 'string' ? normaliseMac(v) : v), peopleField('mac')).optional() }).optional(),
+  extension: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), peopleField('extension')).optional(),
+});
+
+export type PersonInput = z.infer<typeof personSchema>;

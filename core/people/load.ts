@@ -1,0 +1,178 @@
+// People files -> validated, frozen people. CSV (one row per agent) and YAML (a
+// `people:` list) are both accepted; every problem in every file is reported at once
+// with file:line:col, and on any error there are no people.
+import { error, fail, hasErrors, ok, type Diagnostic, type Result, type SourceLocation } from '../diagnostics.js';
+import { parseYaml, pathString } from '../inventory/source.js';
+import { parseCsv, type Cell } from './csv.js';
+import { personSchema, type PersonInput } from './fields.js';
+import { checkPeople, type Located } from './semantic.js';
+import type { KnownNames, People, Person } from './model.js';
+
+export interface PeopleFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** CSV header -> person field. The order in a file is free; these are all there are. */
+export const CSV_COLUMNS = ['id', 'given_name', 'surname', 'mail', 'site', 'roles', 'end_date', 'laptop_tag', 'laptop_mac', 'extension'] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+const REQUIRED: readonly Column[] = ['id', 'given_name', 'surname', 'mail', 'site', 'roles'];
+const FIELD_OF: Record<Column, string> = {
+  id: 'id',
+  given_name: 'givenName',
+  surname: 'surname',
+  mail: 'mail',
+  site: 'site',
+  roles: 'roles',
+  end_date: 'endDate',
+  laptop_tag: 'laptop.tag',
+  laptop_mac: 'laptop.mac',
+  extension: 'extension',
+};
+
+function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Located[] {
+  const rows = parseCsv(file, text, diagnostics);
+  const header = rows[0];
+  if (!header) return [];
+  const columns: (Column | undefined)[] = [];
+  for (const c of header.cells) {
+    const name = c.value.trim().toLowerCase() as Column;
+    if (!CSV_COLUMNS.includes(name)) {
+      diagnostics.push(error('unknown-column', `unknown column "${c.value}": columns are ${CSV_COLUMNS.join(', ')}`, { file, line: c.line, col: c.col }));
+      columns.push(undefined);
+    } else if (columns.includes(name)) {
+      diagnostics.push(error('duplicate-column', `column "${name}" appears twice`, { file, line: c.line, col: c.col }));
+      columns.push(undefined);
+    } else columns.push(name);
+  }
+  for (const r of REQUIRED) {
+    if (!columns.includes(r)) diagnostics.push(error('missing-column', `missing column "${r}"`, { file, line: header.line, col: 1 }));
+  }
+  if (hasErrors(diagnostics)) return [];
+
+  const out: Located[] = [];
+  for (const row of rows.slice(1)) {
+    if (row.cells.length !== columns.length) {
+      diagnostics.push(error('csv-columns', `row has ${row.cells.length} fields, the header has ${columns.length}`, { file, line: row.line, col: 1 }));
+      continue;
+    }
+    const at = new Map<string, SourceLocation>();
+    const cell: Partial<Record<Column, Cell>> = {};
+    columns.forEach((col, i) => {
+      const c = row.cells[i]!;
+      if (!col) return;
+      cell[col] = c;
+      at.set(FIELD_OF[col], { file, line: c.line, col: c.col });
+    });
+    const v = (col: Column) => {
+      const s = cell[col]?.value.trim();
+      return s === '' ? undefined : s;
+    };
+    const raw: Record<string, unknown> = {
+      id: v('id') ?? '',
+      givenName: v('given_name') ?? '',
+      surname: v('surname') ?? '',
+      mail: v('mail') ?? '',
+      site: v('site') ?? '',
+      roles: (v('roles') ?? '')
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    };
+    if (v('end_date')) raw.endDate = v('end_date');
+    if (v('extension')) raw.extension = v('extension');
+    if (v('laptop_tag') || v('laptop_mac')) {
+      if (!v('laptop_tag')) {
+        diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...at.get('laptop.mac')!, path: 'laptop_mac' }));
+        continue;
+      }
+      raw.laptop = v('laptop_mac') ? { tag: v('laptop_tag'), mac: v('laptop_mac') } : { tag: v('laptop_tag') };
+    }
+    const where = { file, line: row.line, col: 1 };
+    const parsed = personSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.filter((p) => typeof p === 'string').join('.');
+        const column = (Object.keys(FIELD_OF) as Column[]).find((c) => FIELD_OF[c] === key);
+        diagnostics.push(error('invalid-value', issue.message, { ...(at.get(key) ?? where), path: column ?? key }));
+      }
+      continue;
+    }
+    out.push({ value: parsed.data, where, at: (f) => at.get(f) ?? where });
+  }
+  return out;
+}
+
+function yamlPeople(file: string, text: string, diagnostics: Diagnostic[]): Located[] {
+  const { source, diagnostics: syntax } = parseYaml(file, text);
+  diagnostics.push(...syntax);
+  if (!source) return [];
+  const data = source.data as { people?: unknown } | null;
+  const keys = data && typeof data === 'object' ? Object.keys(data) : [];
+  for (const k of keys) {
+    if (k !== 'people') diagnostics.push(error('unknown-field', `unknown field "${k}": a people file holds one list, people:`, { ...source.locateKey([k]), path: k }));
+  }
+  if (!Array.isArray(data?.people)) {
+    diagnostics.push(error('invalid-value', 'expected a list under people:', { ...source.locate(['people']), path: 'people' }));
+    return [];
+  }
+  const out: Located[] = [];
+  data.people.forEach((item: unknown, i: number) => {
+    const parsed = personSchema.safeParse(item);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys) {
+            const path = ['people', i, ...(issue.path as (string | number)[]), key];
+            diagnostics.push(error('unknown-field', `unknown field "${key}"`, { ...source.locateKey(path), path: pathString(path) }));
+          }
+          continue;
+        }
+        const path = ['people', i, ...(issue.path as (string | number)[])];
+        diagnostics.push(error('invalid-value', issue.message, { ...source.locate(path), path: pathString(path) }));
+      }
+      return;
+    }
+    out.push({
+      value: parsed.data as PersonInput,
+      where: source.locate(['people', i]),
+      at: (f) => source.locate(['people', i, ...f.split('.')]),
+    });
+  });
+  return out;
+}
+
+/**
+ * Validates people files against the roles of the access policy and the sites of the
+ * inventory. Pure: takes file contents, returns people or located diagnostics.
+ */
+export function parsePeople(files: readonly PeopleFile[], known: KnownNames): Result<People> {
+  const diagnostics: Diagnostic[] = [];
+  const located: Located[] = [];
+  for (const f of files) {
+    if (/\.csv$/i.test(f.file)) located.push(...csvPeople(f.file, f.text, diagnostics));
+    else if (/\.ya?ml$/i.test(f.file)) located.push(...yamlPeople(f.file, f.text, diagnostics));
+    else diagnostics.push(error('unknown-format', 'people files are .csv or .yaml', { file: f.file, line: 1, col: 1 }));
+  }
+  diagnostics.push(...checkPeople(located, known));
+  if (hasErrors(diagnostics)) return fail(diagnostics);
+  const people: Person[] = located
+    .map((l) => {
+      const p = l.value;
+      const person: Person = {
+        id: p.id,
+        givenName: p.givenName,
+        surname: p.surname,
+        mail: p.mail,
+        site: p.site,
+        roles: [...new Set(p.roles)].sort(),
+        ...(p.endDate ? { endDate: p.endDate } : {}),
+        ...(p.laptop ? { laptop: { tag: p.laptop.tag, ...(p.laptop.mac ? { mac: p.laptop.mac } : {}) } } : {}),
+        ...(p.extension ? { extension: p.extension } : {}),
+        source: l.where,
+      };
+      return Object.freeze({ ...person, roles: Object.freeze(person.roles) });
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return ok(Object.freeze({ people: Object.freeze(people), files: files.map((f) => f.file) }), diagnostics);
+}
