@@ -100,7 +100,7 @@ describe('directory apply against a real slapd', () => {
       r.startsWith('joao.dasilva') ? r.replace(',tracing-agent,', ',helpdesk,') : r.startsWith('marie.schmit') ? r.replace('trc-findel', 'vac-lux') : r,
     );
     const dry = await syncDirectory(slapd.settings, desired(rows), { dryRun: true });
-    const lines = dry.plan.changes.map((c) => ({ op: c.op, who: 'id' in c ? c.id : c.role, ...('members' in c ? { members: c.members } : {}) }));
+    const lines = dry.plan.changes.map((c) => ({ op: c.op, who: 'id' in c ? c.id : 'role' in c ? c.role : c.dn, ...('members' in c ? { members: c.members } : {}) }));
     expect(lines.sort(byJson)).toEqual([
       { op: 'modify-person', who: 'marie.schmit' },
       { op: 'disable', who: 'luca.dangelo' },
