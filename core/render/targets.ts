@@ -4,8 +4,9 @@ import type { DeviceKind } from '../plan/index.js';
 import type { PlatformCatalogue } from '../inventory/index.js';
 import type { Target } from './target.js';
 import nftables from '../../templates/firewall/nftables/target.js';
+import ciscoIos from '../../templates/switch/cisco-ios/target.js';
 
-const all: readonly Target[] = [nftables as Target];
+const all: readonly Target[] = [nftables as Target, ciscoIos as Target];
 
 function index(targets: readonly Target[]): ReadonlyMap<string, Target> {
   const byId = new Map<string, Target>();
