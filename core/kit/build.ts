@@ -1,0 +1,95 @@
+// One folder per agent: every profile the agent needs, a manifest with the sha256 of
+// each file, secrets written 0600. Building is pure (same input, same bytes); writing
+// is a separate step.
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { mobileconfig } from './apple.js';
+import type { KitFile, KitInput } from './model.js';
+import { nmVpn, nmWifi } from './networkmanager.js';
+import { baresipAccounts, kamailioSubscriber, linphoneXml } from './phone.js';
+import { onboardingSheet } from './sheet.js';
+import { qrMatrix, qrPng } from './util.js';
+import { ovpn } from './vpn.js';
+import { windowsWlan } from './windows.js';
+
+export interface Kit {
+  readonly id: string;
+  /** Every file including manifest.json, sorted by path. */
+  readonly files: readonly KitFile[];
+}
+
+export interface ManifestEntry {
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly mode: '0600' | '0644';
+  readonly description: string;
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+export function buildKit(k: KitInput): Kit {
+  const p = k.person;
+  const files: KitFile[] = [];
+  const add = (path: string, content: string | Buffer | undefined, secret: boolean, description: string) => {
+    if (content !== undefined) files.push({ path, content: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), secret, description });
+  };
+  const hasSipSecret = !!k.credentials?.sipPassword;
+  add(`vpn/${p.id}.ovpn`, ovpn(k), false, 'OpenVPN client profile');
+  add('vpn/vpn-ca.crt', k.org.vpnCa.pem, false, 'CA of the VPN gateways');
+  if (!k.org.wifiCa.der.equals(k.org.vpnCa.der)) add('laptop/wifi-ca.crt', k.org.wifiCa.pem, false, 'CA of the Wi-Fi (RADIUS) server');
+  // NetworkManager refuses keyfiles readable by others: 0600 although they hold no secret.
+  if (k.org.staffWifi) add(`laptop/linux/${slug(k.org.staffWifi.ssid)}.nmconnection`, nmWifi(k), true, 'NetworkManager keyfile: staff Wi-Fi (802.1X)');
+  add('laptop/linux/vpn.nmconnection', nmVpn(k), true, 'NetworkManager keyfile: VPN');
+  if (k.org.staffWifi) add(`laptop/windows/${slug(k.org.staffWifi.ssid)}.xml`, windowsWlan(k), false, 'Windows WLAN profile (netsh wlan add profile)');
+  add(`laptop/macos/${p.id}.mobileconfig`, mobileconfig(k), false, 'Apple configuration profile: Wi-Fi and VPN');
+  add('phone/linphone.xml', linphoneXml(k), true, 'linphone remote provisioning');
+  add('phone/baresip-accounts', baresipAccounts(k), hasSipSecret, 'baresip accounts');
+  add('pbx/kamailio-subscriber.sql', kamailioSubscriber(k), true, 'PBX account (kamailio subscriber row)');
+  if (k.credentials) {
+    add('credentials/initial-password.txt', `${k.credentials.password}\n`, true, 'initial directory password');
+    add('totp/otpauth.txt', `${k.credentials.otpauthUri}\n`, true, 'TOTP enrolment URI');
+    add('totp/qr.png', qrPng(qrMatrix(k.credentials.otpauthUri)), true, 'TOTP enrolment QR code');
+  }
+  const fingerprints = files.filter((f) => /\.(ovpn|mobileconfig|xml|nmconnection)$/.test(f.path) && !f.path.startsWith('phone/')).map((f) => ({ path: f.path, sha256: sha256(f.content) }));
+  add('onboarding-sheet.html', onboardingSheet(k, { fingerprints }), !!k.credentials, 'printable onboarding sheet');
+
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const manifest = {
+    kit: p.id,
+    person: { id: p.id, name: `${p.givenName} ${p.surname}`, site: p.site, roles: p.roles },
+    issued: k.issued,
+    files: files.map((f): ManifestEntry => ({ path: f.path, sha256: sha256(f.content), bytes: f.content.length, mode: f.secret ? '0600' : '0644', description: f.description })),
+  };
+  files.push({ path: 'manifest.json', content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), secret: false, description: 'sha256 of every file' });
+  return { id: p.id, files };
+}
+
+/**
+ * Writes a kit to <outDir>/<id>/, replacing an older kit of the same agent whole: the
+ * new folder is written beside it and swapped in, so a failure leaves the old one.
+ */
+export function writeKit(outDir: string, kit: Kit): string {
+  const final = join(outDir, kit.id);
+  const tmp = join(outDir, `.${kit.id}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  const dirs = new Set<string>();
+  for (const f of kit.files) {
+    const path = join(tmp, f.path);
+    const dir = dirname(path);
+    if (!dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      dirs.add(dir);
+    }
+    writeFileSync(path, f.content, { mode: f.secret ? 0o600 : 0o644 });
+    // writeFileSync's mode is filtered by the umask; set it exactly.
+    chmodSync(path, f.secret ? 0o600 : 0o644);
+  }
+  chmodSync(tmp, 0o700);
+  rmSync(final, { recursive: true, force: true });
+  renameSync(tmp, final);
+  return final;
+}

@@ -1,0 +1,104 @@
+// Small, format-level helpers shared by the kit builders: escaping for XML, stable
+// UUIDs (a kit rebuilt from the same inputs is byte-identical), certificates, QR codes.
+import { createHash, X509Certificate } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import QR from 'qrcode';
+
+export function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** A UUID derived from a name, so profiles keep their identity across rebuilds. */
+export function stableUuid(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`.toUpperCase();
+}
+
+export interface CaCertificate {
+  readonly pem: string;
+  readonly der: Buffer;
+  /** SHA-1 thumbprint as Windows writes it: hex bytes separated by spaces. */
+  readonly sha1Spaced: string;
+  readonly subject: string;
+}
+
+/** Parses a PEM CA certificate (the first one in the file); throws on anything else. */
+export function parseCa(pem: string): CaCertificate {
+  const m = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
+  if (!m) throw new Error('no PEM certificate (-----BEGIN CERTIFICATE-----) in the CA file');
+  const cert = new X509Certificate(m[0]);
+  if (!cert.ca) throw new Error(`the certificate ${cert.subject.replace(/\n/g, ', ')} is not a CA certificate`);
+  const der = cert.raw;
+  const sha1 = createHash('sha1').update(der).digest('hex');
+  return { pem: `${m[0].trim()}\n`, der, sha1Spaced: sha1.match(/../g)!.join(' '), subject: cert.subject.replace(/\n/g, ', ') };
+}
+
+export interface QrMatrix {
+  readonly size: number;
+  dark(x: number, y: number): boolean;
+}
+
+export function qrMatrix(text: string): QrMatrix {
+  const q = QR.create(text, { errorCorrectionLevel: 'M' });
+  const { size, data } = q.modules;
+  return { size, dark: (x, y) => data[y * size + x] === 1 };
+}
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+function crc32(buf: Buffer): number {
+  let c = -1;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+/** A 1-bit greyscale PNG of the QR code: small, and fast enough for thousands of kits. */
+export function qrPng(m: QrMatrix, scale = 6, margin = 4): Buffer {
+  const px = (m.size + 2 * margin) * scale;
+  const rowBytes = Math.ceil(px / 8);
+  const raw = Buffer.alloc((rowBytes + 1) * px, 0);
+  for (let y = 0; y < px; y++) {
+    const row = y * (rowBytes + 1);
+    raw[row] = 0; // filter: none
+    for (let x = 0; x < px; x++) {
+      const mx = Math.floor(x / scale) - margin;
+      const my = Math.floor(y / scale) - margin;
+      const dark = mx >= 0 && my >= 0 && mx < m.size && my < m.size && m.dark(mx, my);
+      // Bit 1 is white in greyscale.
+      const at = row + 1 + (x >> 3);
+      if (!dark) raw[at] = (raw[at] ?? 0) | (0x80 >> (x & 7));
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(px, 0);
+  ihdr.writeUInt32BE(px, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 0; // greyscale
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The same QR code as an inline SVG path, for the printable sheet. */
+export function qrSvg(m: QrMatrix, margin = 4): string {
+  const n = m.size + 2 * margin;
+  let d = '';
+  for (let y = 0; y < m.size; y++) for (let x = 0; x < m.size; x++) if (m.dark(x, y)) d += `M${x + margin} ${y + margin}h1v1h-1z`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n} ${n}" width="180" height="180" shape-rendering="crispEdges"><rect width="${n}" height="${n}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`;
+}
