@@ -5,8 +5,9 @@ import type { PlatformCatalogue } from '../inventory/index.js';
 import type { Target } from './target.js';
 import nftables from '../../templates/firewall/nftables/target.js';
 import ciscoIos from '../../templates/switch/cisco-ios/target.js';
+import arubaAoscx from '../../templates/switch/aruba-aoscx/target.js';
 
-const all: readonly Target[] = [nftables as Target, ciscoIos as Target];
+const all: readonly Target[] = [nftables as Target, ciscoIos as Target, arubaAoscx as Target];
 
 function index(targets: readonly Target[]): ReadonlyMap<string, Target> {
   const byId = new Map<string, Target>();
