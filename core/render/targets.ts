@@ -7,8 +7,9 @@ import nftables from '../../templates/firewall/nftables/target.js';
 import ciscoIos from '../../templates/switch/cisco-ios/target.js';
 import arubaAoscx from '../../templates/switch/aruba-aoscx/target.js';
 import hostapd from '../../templates/ap/hostapd/target.js';
+import openwrt from '../../templates/ap/openwrt/target.js';
 
-const all: readonly Target[] = [nftables as Target, ciscoIos as Target, arubaAoscx as Target, hostapd as Target];
+const all: readonly Target[] = [nftables as Target, ciscoIos as Target, arubaAoscx as Target, hostapd as Target, openwrt as Target];
 
 function index(targets: readonly Target[]): ReadonlyMap<string, Target> {
   const byId = new Map<string, Target>();
