@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { register as validate } from './validate.js';
 import { register as render } from './render.js';
 import { register as plan } from './plan.js';
+import { register as identity } from './identity.js';
 
 export function registerAll(program: Command): void {
-  for (const register of [validate, plan, render]) register(program);
+  for (const register of [validate, plan, render, identity]) register(program);
 }

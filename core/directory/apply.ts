@@ -107,12 +107,13 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
   let done = 0;
   let lost: unknown;
   for (const phase of [0, 1, 2, 3]) {
-    // A lane runs in order; lanes run concurrently. Changes to one group share a lane
-    // so its additions land before its removals and the group is never left empty.
+    // A lane runs in order; lanes run concurrently. Changes to one entry share a lane:
+    // a new person is added before being disabled, a group gains members before it
+    // loses others (so it is never left empty).
     const lanes = new Map<string, Change[]>();
     for (const c of plan.changes) {
       if (PHASE[c.op] !== phase) continue;
-      const key = phase === 2 ? c.dn.toLowerCase() : String(lanes.size);
+      const key = c.dn.toLowerCase();
       const lane = lanes.get(key);
       if (lane) lane.push(c);
       else lanes.set(key, [c]);

@@ -2,6 +2,7 @@
 export { escapeDnValue, escapeFilterValue, eqFilter } from './escape.js';
 export {
   layoutFor,
+  baseFromDomain,
   personDN,
   roleDN,
   desiredState,

@@ -17,6 +17,14 @@ export interface Layout {
   readonly placeholder: string;
 }
 
+/** Base DN from a DNS domain: crisis.example.lu -> dc=crisis,dc=example,dc=lu. */
+export function baseFromDomain(domain: string): string {
+  return domain
+    .split('.')
+    .map((p) => `dc=${escapeDnValue(p)}`)
+    .join(',');
+}
+
 export function layoutFor(base: string): Layout {
   return {
     base,

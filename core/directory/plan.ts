@@ -2,7 +2,7 @@
 // from the directory) -> the exact list of changes. Pure; the driver reads and writes.
 // It never deletes unless asked: leavers and expired staff are disabled and leave
 // their role groups.
-import { DISABLED, FIRST_UID, MANAGED, roleDN, type Attrs, type DesiredState } from './layout.js';
+import { DISABLED, FIRST_UID, MANAGED, personDN, roleDN, type Attrs, type DesiredState } from './layout.js';
 
 export interface CurrentPerson {
   readonly id: string;
@@ -75,7 +75,9 @@ export function planDirectory(desired: DesiredState, current: CurrentState, opti
 
   const scope = options.only ? new Set(options.only) : undefined;
   const inScope = (id: string) => !scope || scope.has(id);
-  const scopeDNs = scope ? new Set([...desired.people.values()].filter((d) => scope.has(d.id)).map((d) => d.dn.toLowerCase())) : undefined;
+  const scopeDNs = scope
+    ? new Set([...scope].flatMap((id) => [personDN(desired.layout, id), current.people.get(id)?.dn ?? '']).filter(Boolean).map((dn) => dn.toLowerCase()))
+    : undefined;
 
   for (const [id, d] of desired.people) {
     if (!inScope(id)) continue;

@@ -9,6 +9,7 @@ import { createServer, connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { sshaHash } from '../directory/enrol.js';
+export { baseFromDomain as suffixFromDomain } from '../directory/layout.js';
 
 const run = promisify(execFile);
 
@@ -39,14 +40,6 @@ const SCHEMAS = '/etc/ldap/schema';
 function findTool(name: string): string {
   for (const d of SBIN) if (existsSync(join(d, name))) return join(d, name);
   return name;
-}
-
-/** Base DN from a DNS domain: crisis.example.lu -> dc=crisis,dc=example,dc=lu. */
-export function suffixFromDomain(domain: string): string {
-  return domain
-    .split('.')
-    .map((p) => `dc=${p}`)
-    .join(',');
 }
 
 export function policyDN(suffix: string): string {

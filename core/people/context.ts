@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { error, fail, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { loadInventory, parseYaml, type Inventory } from '../inventory/index.js';
-import { loadPeople, peopleDir } from './index.js';
+import { loadPeople, peopleDir } from './files.js';
 import type { People } from './model.js';
 
 export interface IdentityContext {

@@ -1,0 +1,56 @@
+// `outpost kit <id...>`: build the agents' kits (VPN, laptop and phone profiles, sheet,
+// manifest). With --enrol, new credentials are set in the directory and put in the kit.
+import type { Command } from 'commander';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { outputFor, withInventory, withJson } from '../context.js';
+import { connection, identity, readCas, today, withCa, withDirectory, withPolicy, type DirectoryFlags, type IdentityFlags } from '../identity.js';
+
+interface Flags extends IdentityFlags, DirectoryFlags {
+  readonly out: string;
+  readonly site?: string;
+  readonly enrol?: boolean;
+  readonly vpnCa?: string;
+  readonly wifiCa?: string;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('kit')
+    .description("build agents' kits: .ovpn, NetworkManager, Windows and Apple profiles, softphone profiles, onboarding sheet, sha256 manifest")
+    .argument('[id...]', 'logins of the agents')
+    .option('-o, --out <dir>', 'output folder (one sub-folder per agent)', 'kits')
+    .option('-s, --site <code>', 'every agent of this site')
+    .option('--enrol', 'set a new first password and TOTP secret in the directory and put them in the kit')
+    .addHelpText(
+      'after',
+      '\nWithout --enrol the kit holds no secret: profiles ask for the password when used.\n' +
+        'Files holding secrets are written 0600, the rest 0644; manifest.json lists the sha256 of each.\n\n' +
+        'Examples:\n  outpost kit marie.schmit --vpn-ca ca.crt\n  outpost kit --site trc-findel --out /srv/kits --vpn-ca ca.crt',
+    );
+  withJson(withCa(withDirectory(withPolicy(withInventory(cmd))))).action(async (ids: string[], flags: Flags) => {
+    const out = outputFor(flags);
+    if (!ids.length && !flags.site) throw new UsageError('name the agents (outpost kit <id...>) or a site (--site CODE)');
+    const ctx = await identity(flags, out);
+    if (!ctx) return;
+    const cas = await readCas(flags);
+    const byId = new Map(ctx.people.people.map((p) => [p.id, p]));
+    const unknown = ids.filter((i) => !byId.has(i));
+    if (unknown.length) {
+      out.error(`not in the people files: ${unknown.join(', ')}`);
+      process.exitCode = EXIT.FINDINGS;
+      return;
+    }
+    if (flags.site && !ctx.inventory.sites.some((s) => s.code === flags.site)) throw new UsageError(`--site ${flags.site}: no such site`);
+    const people = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
+    const { kitOrg, issueKits } = await import('../../core/kit/index.js');
+    const settings = flags.enrol ? await connection(flags, ctx) : undefined;
+    const started = performance.now();
+    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
+    const ms = Math.round(performance.now() - started);
+    if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), ms });
+    else {
+      for (const k of issued) out.info(`${k.id}: ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''})`);
+      out.result(`wrote ${issued.length} kit(s) to ${flags.out}/ in ${ms} ms`);
+    }
+  });
+}

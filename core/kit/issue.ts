@@ -1,0 +1,50 @@
+// Issuing kits: optionally enrol each agent in the directory first (new password, new
+// TOTP secret, new SIP password), then build and write the kit. The secrets exist only
+// in memory, in the directory (hashed or as the token) and in the agent's 0600 files.
+import { layoutFor } from '../directory/layout.js';
+import { closeQuietly, connect } from '../directory/client.js';
+import { enrolPerson, generatePassword, newTotpSecret, otpauthUri } from '../directory/enrol.js';
+import type { ConnectionSettings } from '../directory/settings.js';
+import type { Person } from '../people/model.js';
+import { buildKit, writeKit, type Kit } from './build.js';
+import type { KitCredentials, KitOrg } from './model.js';
+
+export interface IssueOptions {
+  readonly people: readonly Person[];
+  readonly org: KitOrg;
+  readonly outDir: string;
+  readonly issued: string;
+  /** Enrol in this directory (password + TOTP) and put the credentials in the kit. */
+  readonly enrolIn?: ConnectionSettings;
+}
+
+export interface Issued {
+  readonly id: string;
+  readonly dir: string;
+  readonly files: number;
+  readonly enrolled: boolean;
+  /** Only for the caller to show once (onboarding --show-password); never logged. */
+  readonly password?: string;
+}
+
+export async function issueKits(o: IssueOptions): Promise<Issued[]> {
+  const client = o.enrolIn ? await connect(o.enrolIn) : undefined;
+  try {
+    const out: Issued[] = [];
+    for (const person of o.people) {
+      let credentials: KitCredentials | undefined;
+      if (client && o.enrolIn) {
+        const password = generatePassword();
+        const totpSecret = newTotpSecret();
+        await enrolPerson(client, layoutFor(o.enrolIn.base), person.id, { password, totpSecret });
+        credentials = { password, otpauthUri: otpauthUri(totpSecret, o.org.name, person.id), sipPassword: generatePassword(24) };
+      }
+      const kit: Kit = buildKit({ person, org: o.org, issued: o.issued, ...(credentials ? { credentials } : {}) });
+      const dir = writeKit(o.outDir, kit);
+      out.push({ id: person.id, dir, files: kit.files.length, enrolled: !!credentials, ...(credentials ? { password: credentials.password } : {}) });
+    }
+    return out;
+  } finally {
+    await closeQuietly(client);
+  }
+}
