@@ -8,8 +8,9 @@ import ciscoIos from '../../templates/switch/cisco-ios/target.js';
 import arubaAoscx from '../../templates/switch/aruba-aoscx/target.js';
 import hostapd from '../../templates/ap/hostapd/target.js';
 import openwrt from '../../templates/ap/openwrt/target.js';
+import fortigate from '../../templates/firewall/fortigate/target.js';
 
-const all: readonly Target[] = [nftables as Target, ciscoIos as Target, arubaAoscx as Target, hostapd as Target, openwrt as Target];
+const all: readonly Target[] = [nftables as Target, ciscoIos as Target, arubaAoscx as Target, hostapd as Target, openwrt as Target, fortigate as Target];
 
 function index(targets: readonly Target[]): ReadonlyMap<string, Target> {
   const byId = new Map<string, Target>();
