@@ -72,7 +72,7 @@ describe('outpost validate and render', () => {
     const { dir, cleanup } = inventoryCopy([
       { file: 'org.yaml', from: 'vlan: 20', to: 'vlan: 10' },
       { file: 'sites/vac-esch.yaml', from: 'description: Vaccine fridge 1 monitor', to: 'description: "Fridge\\nreload"' },
-      { file: 'sites/vac-esch.yaml', from: '{ port: 2, zone: medical', to: '{ port: 2, zone: labs' },
+      { file: 'sites/vac-lux.yaml', from: '{ port: 2, zone: medical', to: '{ port: 2, zone: labs' },
     ]);
     try {
       const v = outpost(['validate', '--inventory', dir]);

@@ -81,7 +81,9 @@ export function loadInventory(dir: string, options: LoadOptions = {}): Result<In
     allocations = text === undefined ? undefined : parseFile<typeof allocationsFile>(allocPath, text, allocationsFile, diagnostics);
   }
 
-  if (!org || hasErrors(diagnostics)) return fail(diagnostics);
+  // Files that passed the schema are checked for meaning even when another file failed,
+  // so one run shows every problem; a file's own schema errors come before its meaning.
+  if (!org) return fail(diagnostics);
   diagnostics.push(...checkInventory(org as Parsed<OrgFile>, sites, allocations, options.platforms));
   for (const s of sites) {
     const expected = `${s.value.site.code}.yaml`;
