@@ -2,7 +2,7 @@
 // each file, secrets written 0600. Building is pure (same input, same bytes); writing
 // is a separate step.
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { mobileconfig } from './apple.js';
 import type { KitFile, KitInput } from './model.js';
@@ -48,13 +48,14 @@ export function buildKit(k: KitInput): Kit {
   add('phone/linphone.xml', linphoneXml(k), true, 'linphone remote provisioning');
   add('phone/baresip-accounts', baresipAccounts(k), hasSipSecret, 'baresip accounts');
   add('pbx/kamailio-subscriber.sql', kamailioSubscriber(k), true, 'PBX account (kamailio subscriber row)');
-  if (k.credentials) {
+  const qr = k.credentials ? qrMatrix(k.credentials.otpauthUri) : undefined;
+  if (k.credentials && qr) {
     add('credentials/initial-password.txt', `${k.credentials.password}\n`, true, 'initial directory password');
     add('totp/otpauth.txt', `${k.credentials.otpauthUri}\n`, true, 'TOTP enrolment URI');
-    add('totp/qr.png', qrPng(qrMatrix(k.credentials.otpauthUri)), true, 'TOTP enrolment QR code');
+    add('totp/qr.png', qrPng(qr), true, 'TOTP enrolment QR code');
   }
   const fingerprints = files.filter((f) => /\.(ovpn|mobileconfig|xml|nmconnection)$/.test(f.path) && !f.path.startsWith('phone/')).map((f) => ({ path: f.path, sha256: sha256(f.content) }));
-  add('onboarding-sheet.html', onboardingSheet(k, { fingerprints }), !!k.credentials, 'printable onboarding sheet');
+  add('onboarding-sheet.html', onboardingSheet(k, { fingerprints, ...(qr ? { qr } : {}) }), !!k.credentials, 'printable onboarding sheet');
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   const manifest = {
@@ -74,9 +75,13 @@ export function buildKit(k: KitInput): Kit {
 export function writeKit(outDir: string, kit: Kit): string {
   const final = join(outDir, kit.id);
   const tmp = join(outDir, `.${kit.id}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
+  if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true, mode: 0o700 });
-  const dirs = new Set<string>();
+  // The umask only takes bits away: when it leaves a mode intact (022 does for 0600,
+  // 0644 and 0700), files are created right and need no chmod; otherwise set it exactly.
+  const umask = process.umask();
+  const exact = (mode: number) => (mode & ~umask) === mode;
+  const dirs = new Set<string>([tmp]);
   for (const f of kit.files) {
     const path = join(tmp, f.path);
     const dir = dirname(path);
@@ -84,12 +89,12 @@ export function writeKit(outDir: string, kit: Kit): string {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       dirs.add(dir);
     }
-    writeFileSync(path, f.content, { mode: f.secret ? 0o600 : 0o644 });
-    // writeFileSync's mode is filtered by the umask; set it exactly.
-    chmodSync(path, f.secret ? 0o600 : 0o644);
+    const mode = f.secret ? 0o600 : 0o644;
+    writeFileSync(path, f.content, { mode });
+    if (!exact(mode)) chmodSync(path, mode);
   }
-  chmodSync(tmp, 0o700);
-  rmSync(final, { recursive: true, force: true });
+  if (!exact(0o700)) for (const d of dirs) chmodSync(d, 0o700);
+  if (existsSync(final)) rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return final;
 }

@@ -37,7 +37,7 @@ export async function issueKits(o: IssueOptions): Promise<Issued[]> {
         const password = generatePassword();
         const totpSecret = newTotpSecret();
         await enrolPerson(client, layoutFor(o.enrolIn.base), person.id, { password, totpSecret });
-        credentials = { password, otpauthUri: otpauthUri(totpSecret, o.org.name, person.id), sipPassword: generatePassword(24) };
+        credentials = { password, otpauthUri: otpauthUri(totpSecret, o.org.domain, person.id), sipPassword: generatePassword(24) };
       }
       const kit: Kit = buildKit({ person, org: o.org, issued: o.issued, ...(credentials ? { credentials } : {}) });
       const dir = writeKit(o.outDir, kit);

@@ -3,11 +3,13 @@
 // files against (profiles nobody can verify are profiles nobody should trust).
 import { createHash } from 'node:crypto';
 import type { KitInput } from './model.js';
-import { qrMatrix, qrSvg, xml } from './util.js';
+import { qrMatrix, qrSvg, xml, type QrMatrix } from './util.js';
 
 export interface SheetFacts {
   /** path -> sha256 of the files the agent installs. */
   readonly fingerprints: readonly { readonly path: string; readonly sha256: string }[];
+  /** The enrolment QR code, computed once for the PNG and the sheet. */
+  readonly qr?: QrMatrix;
 }
 
 const fp = (der: Buffer) =>
@@ -21,7 +23,7 @@ const fp = (der: Buffer) =>
 export function onboardingSheet(k: KitInput, facts: SheetFacts): string {
   const { person: p, org, credentials: c } = k;
   const secret = c ? new URL(c.otpauthUri).searchParams.get('secret') ?? '' : '';
-  const qr = c ? qrSvg(qrMatrix(c.otpauthUri)) : '';
+  const qr = c ? qrSvg(facts.qr ?? qrMatrix(c.otpauthUri)) : '';
   const gw = org.gateways.map((g) => `${g.public} (${g.port}/${g.proto})`).join(', ');
   const steps: string[] = [];
   if (c) {
