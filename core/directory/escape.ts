@@ -20,12 +20,13 @@ export function escapeDnValue(value: string): string {
 /** Escapes a value for an equality or substring assertion in a search filter. */
 export function escapeFilterValue(value: string): string {
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    // `*()\` and NUL are structural; everything outside printable ASCII is hex-escaped
-    // too, so the filter string stays plain ASCII whatever the input.
-    if (byte === 0x2a || byte === 0x28 || byte === 0x29 || byte === 0x5c || byte < 0x20 || byte >= 0x7f) {
-      out += `\\${byte.toString(16).padStart(2, '0')}`;
-    } else out += String.fromCharCode(byte);
+  for (const c of value) {
+    const code = c.codePointAt(0)!;
+    // `*()\` and NUL are structural (RFC 4515); other control characters are escaped so
+    // the filter stays printable. Non-ASCII stays as UTF-8 text: the client library
+    // unescapes \xx one byte per character, so hex-escaping UTF-8 bytes would garble it.
+    if (c === '*' || c === '(' || c === ')' || c === '\\' || code < 0x20 || code === 0x7f) out += `\\${code.toString(16).padStart(2, '0')}`;
+    else out += c;
   }
   return out;
 }
