@@ -22,3 +22,4 @@ export { resolveConnection, readPassword, type ConnectionFlags, type ConnectionS
 export { generatePassword, sshaHash, newTotpSecret, otpauthUri, totpCode, enrolPerson, ensureTotpParams, TOTP_PARAMS, type Credentials } from './enrol.js';
 export { desiredLdif } from './ldif.js';
 export { findPerson, type FoundPerson } from './person.js';
+export { upsertAccount, disableAccount, readAccount } from './account.js';

@@ -126,7 +126,13 @@ export function planDirectory(desired: DesiredState, current: CurrentState, opti
     const have = new Set(cur.members);
     const wantLower = new Set(want.map((m) => m.toLowerCase()));
     const add = want.filter((m) => !have.has(m.toLowerCase()));
-    const remove = cur.members.filter((m) => !wantLower.has(m) && (!scopeDNs || scopeDNs.has(m)));
+    let remove = cur.members.filter((m) => !wantLower.has(m) && (!scopeDNs || scopeDNs.has(m)));
+    if (scopeDNs) {
+      // The placeholder is outpost's own: it goes once a real member stays in the group.
+      const ph = desired.layout.placeholder.toLowerCase();
+      const stays = cur.members.some((m) => m !== ph && !remove.includes(m)) || add.length > 0;
+      if (stays && have.has(ph)) remove = [...remove, ph];
+    }
     if (add.length) changes.push({ op: 'add-to-role', role, dn: cur.dn, members: add });
     if (remove.length) changes.push({ op: 'remove-from-role', role, dn: cur.dn, members: remove, placeholder: desired.layout.placeholder });
   }

@@ -13,6 +13,9 @@ import {
   totpCode,
   layoutFor,
   DISABLED,
+  upsertAccount,
+  disableAccount,
+  readAccount,
 } from '../../core/directory/index.js';
 import { startSlapd, type TestSlapd } from '../support/slapd.js';
 import { startFlakyProxy } from '../support/flaky-proxy.js';
@@ -149,6 +152,23 @@ describe('directory apply against a real slapd', () => {
       r.startsWith('joao.dasilva') ? r.replace(',tracing-agent,', ',helpdesk,') : r.startsWith('marie.schmit') ? r.replace('trc-findel', 'vac-lux') : r,
     );
     expect((await syncDirectory(slapd.settings, desired(rows))).plan.changes).toEqual([]);
+  });
+
+  it('manages one account at a time without touching anyone else', async () => {
+    const lea = people(['lea.klein,Lea,Klein,lea.klein@crisis.example.lu,vac-lux,netadmin,,,,']).people[0]!;
+    const before = await members('tracing-agent');
+    const up = await upsertAccount(slapd.settings, lea, ROLES, TODAY);
+    expect(up.plan.changes.map((c) => c.op)).toEqual(['add-person', 'add-to-role', 'remove-from-role']);
+    expect(await members('netadmin')).toEqual([personDN(l, 'lea.klein')]);
+    expect(await members('tracing-agent')).toEqual(before);
+    expect(await readAccount(slapd.settings, 'lea.klein')).toMatchObject({ locked: false, memberOf: [roleDN(l, 'netadmin')] });
+    expect((await upsertAccount(slapd.settings, lea, ROLES, TODAY)).plan.changes).toEqual([]);
+    const down = await disableAccount(slapd.settings, 'lea.klein', ROLES, TODAY);
+    expect(down.plan.changes.map((c) => c.op)).toEqual(['disable', 'remove-from-role']);
+    // The last member left netadmin: the placeholder keeps the group valid.
+    expect(await members('netadmin')).toEqual([l.placeholder]);
+    expect(await readAccount(slapd.settings, 'lea.klein')).toMatchObject({ locked: true, memberOf: [] });
+    expect(await members('tracing-agent')).toEqual(before);
   });
 
   it('resumes after the connection drops in the middle of an apply', async () => {
