@@ -26,6 +26,8 @@ export interface DirectoryLabOptions {
 
 export interface DirectoryLab {
   readonly url: string;
+  /** The same server on a Unix socket (reachable from any network namespace). */
+  readonly ldapiUrl: string;
   readonly bindDN: string;
   readonly passwordFile: string;
   readonly suffix: string;
@@ -236,8 +238,9 @@ export async function startDirectoryLab(options: DirectoryLabOptions): Promise<D
 
   const port = options.port ?? (await freePort());
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapiUrl = `ldapi://${encodeURIComponent(join(stateDir, 'ldapi'))}`;
   try {
-    await run(findTool('slapd'), ['-h', `${url}/`, '-F', conf]);
+    await run(findTool('slapd'), ['-h', `${url}/ ${ldapiUrl}/`, '-F', conf]);
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`slapd did not start on ${url}: ${err.stderr?.trim() || err.message}`);
@@ -249,7 +252,7 @@ export async function startDirectoryLab(options: DirectoryLabOptions): Promise<D
   }
   const pid = readPid(stateDir);
   if (!pid) throw new Error(`slapd started but wrote no pid file in ${stateDir}`);
-  const lab = { url, bindDN: `cn=admin,${options.suffix}`, passwordFile, suffix: options.suffix, stateDir };
+  const lab = { url, ldapiUrl, bindDN: `cn=admin,${options.suffix}`, passwordFile, suffix: options.suffix, stateDir };
   writeFileSync(join(stateDir, 'lab.json'), `${JSON.stringify(lab, null, 2)}\n`);
   return { ...lab, pid };
 }
