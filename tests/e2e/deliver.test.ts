@@ -1,0 +1,141 @@
+// A network engineer pushes a site of six Linux devices (a firewall, a VPN gateway and
+// four APs), each a network namespace running a real sshd. The firewall forwards between
+// a client and a server namespace, so a TCP connect across them shows which ruleset the
+// kernel enforces: before, after, and after the device rolled itself back.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNamespace, createVeth, addRoute, enableForwarding, nsExec, nsRun } from '../../core/lab/netns.js';
+import { pushSite, type Work } from '../../core/deliver/engine.js';
+import { loadSecrets } from '../../core/deliver/secrets.js';
+import type { PushEvent, SshSettings, Target } from '../../core/deliver/types.js';
+import { startLabSite, type LabSite } from '../support/netns.js';
+import { labHostapdConfigs, rulesetAllowing, openvpnConfig, SECRET_VALUES, writeSecrets } from '../support/deliver-fixtures.js';
+
+let lab: LabSite;
+let lanNs: string;
+let srvNs: string;
+let listener: ChildProcess;
+let secretsDir: string;
+const SERVER = '10.99.2.2';
+
+const DEVICES = [
+  { hostname: 'fw1', platform: 'nftables' },
+  { hostname: 'vpn1', platform: 'openvpn' },
+  { hostname: 'ap1', platform: 'hostapd' },
+  { hostname: 'ap2', platform: 'hostapd' },
+  { hostname: 'ap3', platform: 'hostapd' },
+  { hostname: 'ap4', platform: 'hostapd' },
+];
+
+/** True when a TCP connection from the client namespace to the server's port succeeds. */
+function probe(port: number): boolean {
+  return nsExec(lanNs, ['timeout', '0.5', 'bash', '-c', `exec 3<>/dev/tcp/${SERVER}/${port}`]).code === 0;
+}
+
+function ssh(overrides: Partial<SshSettings> = {}): SshSettings {
+  return { user: 'root', privateKey: lab.clientKey.privateKey, knownHosts: [], readyTimeoutMs: 2500, commandTimeoutMs: 4000, ...overrides };
+}
+
+function target(hostname: string, extra: Partial<Target> = {}): Target {
+  const d = lab.device(hostname);
+  return { hostname, site: 'opd-lab', platform: d.platform, address: d.address, port: 22, hostKey: d.sshd.hostKey, root: d.root, ...extra };
+}
+
+const hostapd = labHostapdConfigs();
+
+function siteWork(fwRuleset: string): Work[] {
+  return DEVICES.map((d, i) => {
+    const content = d.platform === 'nftables' ? fwRuleset : d.platform === 'openvpn' ? openvpnConfig(1194) : hostapd[i % hostapd.length]!;
+    const name = d.platform === 'nftables' ? '.nft' : d.platform === 'openvpn' ? '.conf' : '.hostapd.conf';
+    return { target: target(d.hostname), intended: [{ name, content }], sha256: `test-${d.hostname}-${content.length}` };
+  });
+}
+
+const fwNs = () => lab.device('fw1').ns;
+const liveRuleset = () => nsRun(fwNs(), ['nft', '-s', 'list', 'ruleset']);
+
+beforeAll(async () => {
+  lab = await startLabSite({ area: 'opd', tag: 'a', devices: DEVICES });
+  // client -- fw1 -- server, routed through the firewall namespace.
+  lanNs = `${lab.prefix}-lan`;
+  srvNs = `${lab.prefix}-srv`;
+  createNamespace(lanNs);
+  createNamespace(srvNs);
+  createVeth({ name: 'lan0', ns: fwNs(), address: '10.99.1.1/24' }, { name: 'eth0', ns: lanNs, address: '10.99.1.2/24' });
+  createVeth({ name: 'srv0', ns: fwNs(), address: '10.99.2.1/24' }, { name: 'eth0', ns: srvNs, address: `${SERVER}/24` });
+  addRoute(lanNs, 'default', '10.99.1.1');
+  addRoute(srvNs, 'default', '10.99.2.1');
+  enableForwarding(fwNs());
+  listener = spawn('ip', ['netns', 'exec', srvNs, process.execPath, '-e', "for (const p of [8080, 9090]) require('net').createServer((s) => s.end()).listen(p, '0.0.0.0')"], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !probeReady(); i++) await new Promise((r) => setTimeout(r, 50));
+  secretsDir = writeSecrets(lab.dir);
+});
+
+// Before any firewall rules, the server answers on both ports.
+function probeReady(): boolean {
+  return nsExec(srvNs, ['ss', '-ltnH', 'sport = :9090']).stdout.includes('9090');
+}
+
+afterAll(async () => {
+  listener?.kill();
+  await lab?.destroy();
+});
+
+/** Loads ruleset `v` into the firewall by hand, as a site's starting state. */
+function setFirewall(ruleset: string): void {
+  nsRun(fwNs(), ['nft', '-f', '-'], { input: `flush ruleset\n${ruleset}` });
+}
+
+describe('push to a site of six Linux devices', () => {
+  it('applies every config, the firewall enforces the new ruleset, secrets are filled and never shown', async () => {
+    setFirewall(rulesetAllowing(8080));
+    expect([probe(8080), probe(9090)]).toEqual([true, false]);
+    const { secrets, problems } = loadSecrets(secretsDir, ['radius-key', 'snmp-auth', 'snmp-priv']);
+    expect(problems).toEqual([]);
+    const events: PushEvent[] = [];
+    const report = await pushSite('opd-lab', siteWork(rulesetAllowing(9090)), {
+      stateDir: join(lab.dir, 'state'),
+      ssh: ssh(),
+      secrets,
+      concurrency: 3,
+      confirmTimeoutSeconds: 3,
+      onEvent: (e) => { events.push(e); if (e.device === "fw1" || e.device === "ap1") console.log(Date.now() % 100000, e.device, e.phase, e.status); },
+    });
+    expect(report.results.map((r) => [r.device, r.outcome, r.detail.slice(0, 200)])).toEqual(DEVICES.map((d) => [d.hostname, 'applied', expect.stringContaining('applied')]));
+    expect(report.ok).toBe(true);
+    // Enforced by the kernel of the firewall namespace: 9090 passes, 8080 no longer does.
+    expect([probe(8080), probe(9090)]).toEqual([false, true]);
+    // ...and it stays so after the confirm timer would have fired.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect([probe(8080), probe(9090)]).toEqual([false, true]);
+    expect(readFileSync(join(lab.device('fw1').root, 'etc/nftables.conf'), 'utf8')).toBe(rulesetAllowing(9090));
+
+    // The AP got its secret filled in; the placeholder is gone from the device file.
+    const apFile = readFileSync(join(lab.device('ap1').root, 'etc/hostapd/hostapd.conf'), 'utf8');
+    expect(apFile).toContain(SECRET_VALUES['radius-key']);
+    expect(apFile).not.toMatch(/^[^#]*%%OUTPOST_SECRET/m);
+    // Diffs, journal and history show placeholders, never values.
+    const ap1 = report.results.find((r) => r.device === 'ap1')!;
+    expect(ap1.diff).toContain('%%OUTPOST_SECRET(radius-key)%%');
+    const journal = readFileSync(report.journal, 'utf8');
+    for (const v of Object.values(SECRET_VALUES)) {
+      expect(JSON.stringify(report)).not.toContain(v);
+      expect(journal).not.toContain(v);
+      expect(readFileSync(join(ap1.backup!, 'diff.patch'), 'utf8')).not.toContain(v);
+    }
+    // One backup folder per device, 0700, with the running config before the push.
+    expect(readdirSync(join(lab.dir, 'state', 'history')).sort()).toEqual(DEVICES.map((d) => d.hostname).sort());
+    const fwBackup = report.results.find((r) => r.device === 'fw1')!.backup!;
+    expect(readFileSync(join(fwBackup, 'running-nft'), 'utf8')).toContain('tcp dport 8080 accept');
+    // Phases reported in order for the firewall.
+    expect(events.filter((e) => e.device === 'fw1' && e.status === 'ok').map((e) => e.phase)).toEqual([
+      'connect', 'backup', 'diff', 'stage', 'validate', 'apply', 'health', 'confirm', 'done',
+    ]);
+
+    // A second push finds nothing to do.
+    const again = await pushSite('opd-lab', siteWork(rulesetAllowing(9090)), { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets, confirmTimeoutSeconds: 3 });
+    expect(again.results.map((r) => r.outcome)).toEqual(DEVICES.map(() => 'unchanged'));
+  });
+});
