@@ -3,14 +3,14 @@ import { createTwoFilesPatch } from 'diff';
 import type { DeviceConfig } from './types.js';
 
 /** `diff -u` style text for every file that differs; empty when all are equal. */
-export function configDiff(device: string, running: DeviceConfig, intended: DeviceConfig): string {
+export function configDiff(device: string, running: DeviceConfig, intended: DeviceConfig, labels: readonly [string, string] = ['running', 'intended']): string {
   const names = [...new Set([...running.map((f) => f.name), ...intended.map((f) => f.name)])];
   const parts: string[] = [];
   for (const name of names) {
     const a = running.find((f) => f.name === name)?.content ?? '';
     const b = intended.find((f) => f.name === name)?.content ?? '';
     if (a === b) continue;
-    const patch = createTwoFilesPatch(`running/${device}${name}`, `intended/${device}${name}`, withEol(a), withEol(b), '', '', { context: 3 });
+    const patch = createTwoFilesPatch(`${labels[0]}/${device}${name}`, `${labels[1]}/${device}${name}`, withEol(a), withEol(b), '', '', { context: 3 });
     // Drop the `Index:`/`===` preamble: plain `---`/`+++` headers read like diff -u.
     parts.push(patch.replace(/^Index: .*\n=+\n/, '').replace(/\t$/gm, ''));
   }

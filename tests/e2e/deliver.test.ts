@@ -2,13 +2,15 @@
 // four APs), each a network namespace running a real sshd. The firewall forwards between
 // a client and a server namespace, so a TCP connect across them shows which ruleset the
 // kernel enforces: before, after, and after the device rolled itself back.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNamespace, createVeth, addRoute, enableForwarding, nsExec, nsRun } from '../../core/lab/netns.js';
 import { pushSite, type Work } from '../../core/deliver/engine.js';
 import { loadSecrets } from '../../core/deliver/secrets.js';
+import { driftOf } from '../../core/deliver/drift.js';
+import { parseKnownHosts } from '../../core/deliver/hostkeys.js';
 import type { PushEvent, SshSettings, Target } from '../../core/deliver/types.js';
 import { startLabSite, type LabSite } from '../support/netns.js';
 import { labHostapdConfigs, rulesetAllowing, openvpnConfig, SECRET_VALUES, writeSecrets } from '../support/deliver-fixtures.js';
@@ -68,7 +70,7 @@ beforeAll(async () => {
   addRoute(lanNs, 'default', '10.99.1.1');
   addRoute(srvNs, 'default', '10.99.2.1');
   enableForwarding(fwNs());
-  listener = spawn('ip', ['netns', 'exec', srvNs, process.execPath, '-e', "for (const p of [8080, 9090]) require('net').createServer((s) => s.end()).listen(p, '0.0.0.0')"], { stdio: 'ignore' });
+  listener = spawn('ip', ['netns', 'exec', srvNs, process.execPath, '-e', "for (const p of [7070, 8080, 9090]) require('net').createServer((s) => s.end()).listen(p, '0.0.0.0')"], { stdio: 'ignore' });
   for (let i = 0; i < 100 && !probeReady(); i++) await new Promise((r) => setTimeout(r, 50));
   secretsDir = writeSecrets(lab.dir);
 });
@@ -101,7 +103,7 @@ describe('push to a site of six Linux devices', () => {
       secrets,
       concurrency: 3,
       confirmTimeoutSeconds: 3,
-      onEvent: (e) => { events.push(e); if (e.device === "fw1" || e.device === "ap1") console.log(Date.now() % 100000, e.device, e.phase, e.status); },
+      onEvent: (e) => events.push(e),
     });
     expect(report.results.map((r) => [r.device, r.outcome, r.detail.slice(0, 200)])).toEqual(DEVICES.map((d) => [d.hostname, 'applied', expect.stringContaining('applied')]));
     expect(report.ok).toBe(true);
@@ -137,5 +139,116 @@ describe('push to a site of six Linux devices', () => {
     // A second push finds nothing to do.
     const again = await pushSite('opd-lab', siteWork(rulesetAllowing(9090)), { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets, confirmTimeoutSeconds: 3 });
     expect(again.results.map((r) => r.outcome)).toEqual(DEVICES.map(() => 'unchanged'));
+  });
+});
+
+describe('faults during a push', () => {
+  const state = () => join(lab.dir, 'state');
+  const fwWork = (ruleset: string): Work[] => [{ target: target('fw1'), intended: [{ name: '.nft', content: ruleset }], sha256: `fw-${ruleset.length}` }];
+
+  it('the link is cut right after apply: the device rolls back by itself within the timeout', async () => {
+    setFirewall(rulesetAllowing(8080));
+    const before = liveRuleset();
+    let duringWindow: boolean[] = [];
+    const t0 = Date.now();
+    let appliedAt = 0;
+    const report = await pushSite('opd-lab', fwWork(rulesetAllowing(9090)), {
+      stateDir: state(),
+      ssh: ssh({ readyTimeoutMs: 1500, commandTimeoutMs: 1500 }),
+      secrets: new Map(),
+      confirmTimeoutSeconds: 3,
+      onEvent: (e) => {
+        if (e.device === 'fw1' && e.phase === 'apply' && e.status === 'ok') {
+          appliedAt = Date.now();
+          // The new ruleset is live...
+          duringWindow = [probe(8080), probe(9090)];
+          // ...and the management link goes down before outpost can check or confirm.
+          nsRun(fwNs(), ['ip', 'link', 'set', 'mgmt0', 'down']);
+        }
+      },
+    });
+    try {
+      expect(duringWindow).toEqual([false, true]);
+      const r = report.results[0]!;
+      expect([r.outcome, r.phase]).toEqual(['failed', 'health']);
+      expect(r.detail).toContain('restores its previous config by itself');
+      expect(report.ok).toBe(false);
+      // Nobody could reach the device, yet when its 3 s timer ended it restored the old rules.
+      const marker = join(lab.device('fw1').root, 'var/lib/outpost/deliver/rolled-back');
+      while (Date.now() < appliedAt + 6000 && !existsSync(marker)) await new Promise((res) => setTimeout(res, 100));
+      const rolledBackAfter = statSync(marker).mtimeMs - appliedAt;
+      expect(rolledBackAfter).toBeGreaterThan(2500);
+      expect(rolledBackAfter).toBeLessThan(4500);
+      expect([probe(8080), probe(9090)]).toEqual([true, false]);
+      expect(liveRuleset()).toBe(before);
+      // Nothing was made persistent: a reboot would load the old file too.
+      expect(readFileSync(join(lab.device('fw1').root, 'etc/nftables.conf'), 'utf8')).toBe(rulesetAllowing(9090 /* from the first test */));
+    } finally {
+      nsRun(fwNs(), ['ip', 'link', 'set', 'mgmt0', 'up']);
+    }
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('the candidate fails on-device validation: the device is untouched', async () => {
+    setFirewall(rulesetAllowing(8080));
+    const before = liveRuleset();
+    const broken = rulesetAllowing(9090).replace('tcp dport 9090 accept', 'ip saddr @no_such_set tcp dport 9090 accept');
+    const report = await pushSite('opd-lab', fwWork(broken), { stateDir: state(), ssh: ssh(), secrets: new Map(), confirmTimeoutSeconds: 3 });
+    const r = report.results[0]!;
+    expect([r.outcome, r.phase]).toEqual(['invalid', 'validate']);
+    expect(r.detail).toMatch(/no_such_set/);
+    expect(liveRuleset()).toBe(before);
+    expect([probe(8080), probe(9090)]).toEqual([true, false]);
+    expect(existsSync(join(lab.device('fw1').root, 'var/lib/outpost/deliver/candidate'))).toBe(false);
+  });
+
+  it('one device is unreachable: the others finish and the results say which failed', async () => {
+    const work = siteWork(rulesetAllowing(7070)).map((w) => (w.target.hostname === 'ap3' ? { ...w, target: { ...w.target, port: 2 } } : w));
+    const report = await pushSite('opd-lab', work, { stateDir: state(), ssh: ssh(), secrets: loadSecrets(secretsDir, ['radius-key', 'snmp-auth', 'snmp-priv']).secrets, concurrency: 6, confirmTimeoutSeconds: 3 });
+    const by = Object.fromEntries(report.results.map((r) => [r.device, r.outcome]));
+    expect(by).toEqual({ fw1: 'applied', vpn1: 'unchanged', ap1: 'unchanged', ap2: 'unchanged', ap3: 'unreachable', ap4: 'unchanged' });
+    expect(report.results.find((r) => r.device === 'ap3')!.detail).toMatch(/ECONNREFUSED/);
+    expect(report.ok).toBe(false);
+    expect(probe(7070)).toBe(true);
+  });
+
+  it('a changed or unknown host key is refused; a known_hosts pin is accepted', async () => {
+    const ap2 = lab.device('ap2');
+    const oldKey = ap2.sshd.hostKey;
+    const knownHosts = parseKnownHosts(`${lab.device('ap4').address} ${lab.device('ap4').sshd.hostKey}\n`);
+    await ap2.sshd.rotateHostKey();
+    const work = siteWork(rulesetAllowing(7070))
+      .filter((w) => ['ap2', 'ap3', 'ap4'].includes(w.target.hostname))
+      .map((w) => {
+        if (w.target.hostname === 'ap2') return { ...w, target: { ...w.target, hostKey: oldKey } };
+        const { hostKey: _drop, ...rest } = w.target;
+        return { ...w, target: rest };
+      });
+    const report = await pushSite('opd-lab', work, { stateDir: state(), ssh: ssh({ knownHosts }), secrets: loadSecrets(secretsDir, ['radius-key', 'snmp-auth', 'snmp-priv']).secrets, confirmTimeoutSeconds: 3 });
+    const by = Object.fromEntries(report.results.map((r) => [r.device, [r.outcome, r.detail]]));
+    expect(by.ap2![0]).toBe('refused');
+    expect(by.ap2![1]).toContain('HOST KEY CHANGED for ap2');
+    expect(by.ap3![0]).toBe('refused');
+    expect(by.ap3![1]).toContain('no pinned host key for ap3');
+    expect(by.ap4![0]).toBe('unchanged');
+  });
+});
+
+describe('drift', () => {
+  it('a config changed by hand in one namespace is reported for exactly that device, with the diff', async () => {
+    const secrets = loadSecrets(secretsDir, ['radius-key', 'snmp-auth', 'snmp-priv']).secrets;
+    const work = siteWork(rulesetAllowing(7070));
+    const pushed = await pushSite('opd-lab', work, { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets, confirmTimeoutSeconds: 3 });
+    expect(pushed.results.every((r) => r.outcome === 'applied' || r.outcome === 'unchanged')).toBe(true);
+    const clean = await driftOf(work, { ssh: ssh(), secrets });
+    expect(clean.map((d) => d.state)).toEqual(DEVICES.map(() => 'in-sync'));
+
+    // Someone opens port 6000 on the firewall by hand.
+    nsRun(fwNs(), ['nft', 'add', 'rule', 'inet', 'outpost', 'forward', 'tcp', 'dport', '6000', 'accept']);
+    const drift = await driftOf(work, { ssh: ssh(), secrets });
+    expect(drift.filter((d) => d.state !== 'in-sync').map((d) => d.device)).toEqual(['fw1']);
+    const fw = drift.find((d) => d.device === 'fw1')!;
+    expect(fw.state).toBe('drifted');
+    expect(fw.diff.split('\n').filter((l) => /^[+-][^+-]/.test(l))).toEqual(['+\t\ttcp dport 6000 accept']);
   });
 });

@@ -108,7 +108,9 @@ class LinuxSession implements Session {
     const out: { name: string; content: string }[] = [];
     for (const [i, name] of this.names().entries()) {
       const cmd = `mkdir -p "$S/normalize" && cat > ${np.candidate(i)} && ${this.recipe.normalize(np, i)}`;
-      out.push({ name, content: await must(this.conn, 'normalising the intended config', this.pre + cmd, contents[i]) });
+      const r = await this.conn.exec(this.pre + cmd, { stdin: contents[i]! });
+      // A candidate the device cannot load is shown as written; validate reports why.
+      out.push({ name, content: r.code === 0 ? r.stdout : contents[i]! });
     }
     return out;
   }
