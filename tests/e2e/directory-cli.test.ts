@@ -58,6 +58,23 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, applied: 0 });
   });
 
+  it('refuses a bad people file with its location and changes nothing in the directory', async () => {
+    const file = join(work, 'inventory/people/vac-lux.csv');
+    const good = readFileSync(file, 'utf8');
+    const lines = good.split('\n');
+    writeFileSync(file, `${good}new.agent,New,Agent,new.agent@crisis.example.lu,vac-lux,pilot,,,,\n`);
+    try {
+      const r = run(['directory', 'apply']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`inventory/people/vac-lux\\.csv:${lines.length}:\\d+: error: unknown role pilot`));
+      expect(r.stdout).toBe('');
+      const who = await search(env, 'ou=people,dc=crisis,dc=example,dc=lu', '(uid=new.agent)');
+      expect(who).toBeUndefined();
+    } finally {
+      writeFileSync(file, good);
+    }
+  });
+
   it('names the missing flags when onboarding without a terminal, and changes nothing', () => {
     const r = run(['onboard', '--id', 'lea.klein', '--site', 'trc-findel']);
     expect(r.code).toBe(2);
@@ -136,11 +153,11 @@ async function bind(url: string, dn: string, password: string): Promise<boolean>
   }
 }
 
-async function search(env: NodeJS.ProcessEnv, dn: string) {
+async function search(env: NodeJS.ProcessEnv, dn: string, filter?: string) {
   const c = new Client({ url: env.OUTPOST_LDAP_URL! });
   try {
     await c.bind(env.OUTPOST_LDAP_BIND_DN!, readFileSync(env.OUTPOST_LDAP_PASSWORD_FILE!, 'utf8').trim());
-    const r = await c.search(dn, { scope: 'base', attributes: ['memberOf', 'pwdAccountLockedTime'] });
+    const r = await c.search(dn, { scope: filter ? 'one' : 'base', ...(filter ? { filter } : {}), attributes: ['memberOf', 'pwdAccountLockedTime'] });
     return r.searchEntries[0]!;
   } finally {
     await c.unbind().catch(() => undefined);
