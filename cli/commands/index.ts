@@ -5,7 +5,9 @@ import { register as validate } from './validate.js';
 import { register as render } from './render.js';
 import { register as plan } from './plan.js';
 import { register as identity } from './identity.js';
+import { register as push } from './push.js';
+import { register as drift } from './drift.js';
 
 export function registerAll(program: Command): void {
-  for (const register of [validate, plan, render, identity]) register(program);
+  for (const register of [validate, plan, render, identity, push, drift]) register(program);
 }
