@@ -83,14 +83,26 @@ export function register(program: Command): void {
     appendPerson(dir, answers);
     out.info(`added ${person.id} to ${file}`);
     const desired = desiredState(settings.base, checked.value.people, ctx.roles, day);
-    const sync = await syncDirectory(settings, desired, { only: [person.id] });
-    for (const c of sync.plan.changes) out.info(describeChange(c));
-    if (sync.failed.length) {
-      for (const f of sync.failed) out.error(f.error ?? 'failed');
+    // From here the row is in the people file: on failure, say how to finish rather than
+    // leave the helpdesk to re-run onboard (which would now find a duplicate id).
+    const finish = `${person.id} is in ${file}; finish with \`outpost directory apply\` then \`outpost kit ${person.id} --enrol\``;
+    let issued;
+    try {
+      const sync = await syncDirectory(settings, desired, { only: [person.id] });
+      for (const c of sync.plan.changes) out.info(describeChange(c));
+      if (sync.failed.length) {
+        for (const f of sync.failed) out.error(f.error ?? 'failed');
+        out.error(finish);
+        process.exitCode = EXIT.FINDINGS;
+        return;
+      }
+      [issued] = await issueKits({ people: [person], org: kitOrg(ctx.inventory, cas.vpn, cas.wifi), outDir: flags.out, issued: day, enrolIn: settings });
+    } catch (e) {
+      out.error(`${e instanceof Error ? e.message : String(e)}`);
+      out.error(finish);
       process.exitCode = EXIT.FINDINGS;
       return;
     }
-    const [issued] = await issueKits({ people: [person], org: kitOrg(ctx.inventory, cas.vpn, cas.wifi), outDir: flags.out, issued: day, enrolIn: settings });
     if (!issued) return;
     if (flags.json) {
       out.json({ ok: true, id: person.id, dn: personDN(desired.layout, person.id), file, kit: issued.dir, files: issued.files, enrolled: issued.enrolled, ...(flags.showPassword ? { password: issued.password } : {}) });
