@@ -85,18 +85,20 @@ export function register(program: Command): void {
     const out = outputFor(flags);
     const concurrency = positive('concurrency', flags.concurrency);
     const confirmTimeoutSeconds = positive('confirm-timeout', flags.confirmTimeout);
+    let resume;
+    if (flags.resume) {
+      resume = findRun(flags.stateDir, flags.site, typeof flags.resume === 'string' ? flags.resume : undefined);
+      if (!resume) throw new UsageError(`no push journal of site ${flags.site} to resume in ${flags.stateDir}/runs`);
+      // A resumed run covers the devices of the run it resumes, unless --device says otherwise.
+      if (!flags.device.length) flags.device.push(...resume.devices);
+      out.info(`resuming run ${resume.run}: ${resume.finished.size} of ${resume.devices.length} device(s) already finished`);
+    }
     const prepared = prepareSite({ ...prepareFrom(flags, flags.site), rules: policyRules(flags.inventory) });
     if (!prepared.ok) {
       if (flags.json) out.json({ ok: false, diagnostics: prepared.diagnostics });
       else out.diagnostics(prepared.diagnostics);
       process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : EXIT.FINDINGS;
       return;
-    }
-    let resume;
-    if (flags.resume) {
-      resume = findRun(flags.stateDir, flags.site, typeof flags.resume === 'string' ? flags.resume : undefined);
-      if (!resume) throw new UsageError(`no push journal of site ${flags.site} to resume in ${flags.stateDir}/runs`);
-      out.info(`resuming run ${resume.run}: ${resume.finished.size} of ${resume.devices.length} device(s) already finished`);
     }
     const progress = flags.json ? undefined : createProgress(process.stderr, prepared.work.map((w) => w.target.hostname), { color: useColor() });
     const report = await pushSite(flags.site, prepared.work, {

@@ -105,7 +105,8 @@ export async function startLabSite(opts: LabSiteOptions): Promise<LabSite> {
       createVeth({ name: 'mgmt0', ns, address: `${address}/24` }, { name: `${ifPrefix}v${i}`, bridge });
       const root = join(dir, d.hostname);
       mkdirSync(root, { recursive: true });
-      const sshd = await startSshd({ prefix: `${prefix}-sshd-`, authorizedKeys: [clientKey.publicKey], address, port: 22, ns });
+      // Listens on every address of its namespace, as a device's sshd does.
+      const sshd = await startSshd({ prefix: `${prefix}-sshd-`, authorizedKeys: [clientKey.publicKey], address: '0.0.0.0', port: 22, ns });
       devices[i] = { hostname: d.hostname, platform: d.platform, ns, address, root, sshd };
     });
     await Promise.all(starts);
