@@ -1,10 +1,11 @@
 // The helpdesk at the command line: start the lab directory, apply the example people,
 // onboard a new tracing agent who then logs in with password + TOTP, offboard them.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from 'ldapts';
+import { Client, type Entry } from 'ldapts';
+import { loadPeople } from '../../core/people/index.js';
 import { Secret, TOTP } from 'otpauth';
 import { exampleInventory, outpost } from '../support/inventory.js';
 import { makeTestCa, type TestCa } from '../support/test-ca.js';
@@ -56,6 +57,22 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     expect(apply.stdout).toMatch(/^applied (\d+) of \1 change\(s\)/);
     const again = run(['directory', 'apply', '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, applied: 0 });
+  });
+
+  it('puts exactly the active people of the files in each role group', async () => {
+    const people = loadPeople(join(work, 'inventory/people'), { roles: new Set(ROLES), sites: new Set(readdirSync(join(work, 'inventory/sites')).map((f) => f.replace(/\.yaml$/, ''))) });
+    if (!people.ok) throw new Error('people');
+    const d = new Date();
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    for (const role of ROLES) {
+      const want = people.value.people.filter((p) => p.roles.includes(role) && !(p.endDate && p.endDate < today)).map((p) => `uid=${p.id},ou=people,dc=crisis,dc=example,dc=lu`);
+      const got = await search(env, 'ou=people,dc=crisis,dc=example,dc=lu', `(memberOf=cn=${role},ou=roles,dc=crisis,dc=example,dc=lu)`, true);
+      expect(got.map((e) => e.dn).sort(), role).toEqual(want.sort());
+    }
+    const expired = people.value.people.filter((p) => p.endDate && p.endDate < today);
+    expect(expired.length).toBeGreaterThan(0);
+    const locked = await search(env, 'ou=people,dc=crisis,dc=example,dc=lu', '(pwdAccountLockedTime=000001010000Z)', true);
+    expect(locked.map((e) => e.dn).sort()).toEqual(expired.map((p) => `uid=${p.id},ou=people,dc=crisis,dc=example,dc=lu`).sort());
   });
 
   it('refuses a bad people file with its location and changes nothing in the directory', async () => {
@@ -132,6 +149,13 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     expect(pruneNoTty.code).toBe(2);
     expect(pruneNoTty.stderr).toContain('--prune would delete 1 entry: pass --yes to confirm');
     expect(existsSync(join(work, 'kits/lea.klein'))).toBe(true);
+    // With the confirmation given, --prune deletes the leaver's entry and nothing else.
+    const before = (await search(env, 'ou=people,dc=crisis,dc=example,dc=lu', '(uid=*)', true)).length;
+    const prune = run(['directory', 'apply', '--prune', '--yes']);
+    expect(prune.code).toBe(0);
+    expect(prune.stderr).toContain('- DELETE person lea.klein');
+    expect(await search(env, 'ou=people,dc=crisis,dc=example,dc=lu', '(uid=lea.klein)')).toBeUndefined();
+    expect((await search(env, 'ou=people,dc=crisis,dc=example,dc=lu', '(uid=*)', true)).length).toBe(before - 1);
   });
 
   it('stops the lab directory', () => {
@@ -153,12 +177,14 @@ async function bind(url: string, dn: string, password: string): Promise<boolean>
   }
 }
 
-async function search(env: NodeJS.ProcessEnv, dn: string, filter?: string) {
+async function search(env: NodeJS.ProcessEnv, dn: string, filter?: string): Promise<Entry>;
+async function search(env: NodeJS.ProcessEnv, dn: string, filter: string, all: true): Promise<Entry[]>;
+async function search(env: NodeJS.ProcessEnv, dn: string, filter?: string, all?: boolean): Promise<Entry | Entry[]> {
   const c = new Client({ url: env.OUTPOST_LDAP_URL! });
   try {
     await c.bind(env.OUTPOST_LDAP_BIND_DN!, readFileSync(env.OUTPOST_LDAP_PASSWORD_FILE!, 'utf8').trim());
-    const r = await c.search(dn, { scope: filter ? 'one' : 'base', ...(filter ? { filter } : {}), attributes: ['memberOf', 'pwdAccountLockedTime'] });
-    return r.searchEntries[0]!;
+    const r = await c.search(dn, { scope: filter ? 'one' : 'base', ...(filter ? { filter } : {}), attributes: ['memberOf', 'pwdAccountLockedTime'], sizeLimit: 0 });
+    return all ? r.searchEntries : r.searchEntries[0]!;
   } finally {
     await c.unbind().catch(() => undefined);
   }
