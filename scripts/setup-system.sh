@@ -19,6 +19,10 @@ declare -A NEED=(
   [hostapd]=hostapd
   [openssl]=openssl
   [chromium]=chromium
+  # an independent INI parser and SQL engine for the kit tests (configparser, sqlite3)
+  [python3]=python3
+  # a pseudo-terminal for the onboarding wizard test (util-linux)
+  [script]=bsdutils
 )
 
 missing=()
