@@ -176,7 +176,7 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
       if (!o.dryRun) results.push(...(await executePlan(clients, plan, o)));
       return { plan: first, results, passes: pass, failed: results.filter((r) => !r.ok) };
     } catch (e) {
-      if (e instanceof ConnectionLost || (!isLdapResult(e) && pass > 0 && isNetworkError(e))) {
+      if (e instanceof ConnectionLost || (!isLdapResult(e) && isNetworkError(e))) {
         if (pass >= maxPasses) throw e;
         o.onResume?.(pass, e instanceof Error ? e.message : String(e));
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** pass)));
