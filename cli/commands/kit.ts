@@ -49,7 +49,7 @@ export function register(program: Command): void {
     const ms = Math.round(performance.now() - started);
     if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), ms });
     else {
-      for (const k of issued) out.info(`${k.id}: ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''})`);
+      if (issued.length <= 20) for (const k of issued) out.info(`${k.id}: ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''})`);
       out.result(`wrote ${issued.length} kit(s) to ${flags.out}/ in ${ms} ms`);
     }
   });
