@@ -54,7 +54,13 @@ export function buildKit(k: KitInput): Kit {
     add('totp/otpauth.txt', `${k.credentials.otpauthUri}\n`, true, 'TOTP enrolment URI');
     add('totp/qr.png', qrPng(qr), true, 'TOTP enrolment QR code');
   }
-  const fingerprints = files.filter((f) => /\.(ovpn|mobileconfig|xml|nmconnection)$/.test(f.path) && !f.path.startsWith('phone/')).map((f) => ({ path: f.path, sha256: sha256(f.content) }));
+  const hashes = new Map<string, string>();
+  const hash = (f: KitFile) => {
+    let h = hashes.get(f.path);
+    if (h === undefined) hashes.set(f.path, (h = sha256(f.content)));
+    return h;
+  };
+  const fingerprints = files.filter((f) => /\.(ovpn|mobileconfig|xml|nmconnection)$/.test(f.path) && !f.path.startsWith('phone/')).map((f) => ({ path: f.path, sha256: hash(f) }));
   add('onboarding-sheet.html', onboardingSheet(k, { fingerprints, ...(qr ? { qr } : {}) }), !!k.credentials, 'printable onboarding sheet');
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -62,7 +68,7 @@ export function buildKit(k: KitInput): Kit {
     kit: p.id,
     person: { id: p.id, name: `${p.givenName} ${p.surname}`, site: p.site, roles: p.roles },
     issued: k.issued,
-    files: files.map((f): ManifestEntry => ({ path: f.path, sha256: sha256(f.content), bytes: f.content.length, mode: f.secret ? '0600' : '0644', description: f.description })),
+    files: files.map((f): ManifestEntry => ({ path: f.path, sha256: hash(f), bytes: f.content.length, mode: f.secret ? '0600' : '0644', description: f.description })),
   };
   files.push({ path: 'manifest.json', content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), secret: false, description: 'sha256 of every file' });
   return { id: p.id, files };

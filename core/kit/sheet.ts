@@ -12,13 +12,16 @@ export interface SheetFacts {
   readonly qr?: QrMatrix;
 }
 
-const fp = (der: Buffer) =>
-  createHash('sha256')
-    .update(der)
-    .digest('hex')
-    .toUpperCase()
-    .match(/../g)!
-    .join(':');
+const fingerprintCache = new WeakMap<Buffer, string>();
+/** SHA-256 fingerprint as certificate viewers show it (AB:CD:...); one CA, thousands of sheets. */
+const fp = (der: Buffer) => {
+  let f = fingerprintCache.get(der);
+  if (f === undefined) {
+    f = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+    fingerprintCache.set(der, f);
+  }
+  return f;
+};
 
 export function onboardingSheet(k: KitInput, facts: SheetFacts): string {
   const { person: p, org, credentials: c } = k;

@@ -4,8 +4,11 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import QR from 'qrcode';
 
+const XML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_SPECIAL = /[&<>"']/;
+
 export function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return XML_SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => XML_ESC[c]!) : s;
 }
 
 /** A UUID derived from a name, so profiles keep their identity across rebuilds. */
@@ -36,15 +39,19 @@ export function parseCa(pem: string): CaCertificate {
 
 export interface QrMatrix {
   readonly size: number;
+  /** size x size modules, row by row, 1 = dark. */
+  readonly data: Uint8Array;
   dark(x: number, y: number): boolean;
 }
 
 export function qrMatrix(text: string): QrMatrix {
   // A fixed mask skips scoring all eight (two thirds of the time at peak, thousands of
   // kits); any mask is valid and the tests decode the result with an independent reader.
-  const q = QR.create(text, { errorCorrectionLevel: 'M', maskPattern: 2 });
+  // One byte-mode segment: the library's search for the shortest mix of modes costs
+  // more than the whole rest of a kit, and saves a few modules at most.
+  const q = QR.create([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: 2 });
   const { size, data } = q.modules;
-  return { size, dark: (x, y) => data[y * size + x] === 1 };
+  return { size, data, dark: (x, y) => data[y * size + x] === 1 };
 }
 
 const CRC_TABLE = (() => {
@@ -73,7 +80,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A 1-bit greyscale PNG of the QR code: small, and fast enough for thousands of kits. */
-export function qrPng(m: QrMatrix, scale = 6, margin = 4): Buffer {
+export function qrPng(m: QrMatrix, scale = 5, margin = 4): Buffer {
   const px = (m.size + 2 * margin) * scale;
   const rowBytes = Math.ceil(px / 8);
   const stride = rowBytes + 1;
@@ -81,10 +88,11 @@ export function qrPng(m: QrMatrix, scale = 6, margin = 4): Buffer {
   const raw = Buffer.alloc(stride * px, 0xff);
   for (let y = 0; y < px; y++) raw[y * stride] = 0; // filter byte: none
   const line = new Uint8Array(rowBytes);
-  for (let my = 0; my < m.size; my++) {
+  const { size, data } = m;
+  for (let my = 0; my < size; my++) {
     line.fill(0xff);
-    for (let mx = 0; mx < m.size; mx++) {
-      if (!m.dark(mx, my)) continue;
+    for (let mx = 0; mx < size; mx++) {
+      if (data[my * size + mx] !== 1) continue;
       const x0 = (mx + margin) * scale;
       for (let x = x0; x < x0 + scale; x++) line[x >> 3] = line[x >> 3]! & ~(0x80 >> (x & 7));
     }
@@ -96,15 +104,25 @@ export function qrPng(m: QrMatrix, scale = 6, margin = 4): Buffer {
   ihdr.writeUInt32BE(px, 4);
   ihdr[8] = 1; // bit depth
   ihdr[9] = 0; // greyscale
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** The same QR code as an inline SVG path, for the printable sheet. */
+/** The same QR code as an inline SVG path (one rectangle per run of dark modules), for the sheet. */
 export function qrSvg(m: QrMatrix, margin = 4): string {
   const n = m.size + 2 * margin;
+  const { size, data } = m;
   let d = '';
-  for (let y = 0; y < m.size; y++) for (let x = 0; x < m.size; x++) if (m.dark(x, y)) d += `M${x + margin} ${y + margin}h1v1h-1z`;
+  for (let y = 0; y < size; y++) {
+    const row = y * size;
+    for (let x = 0; x < size; x++) {
+      if (data[row + x] !== 1) continue;
+      let run = 1;
+      while (x + run < size && data[row + x + run] === 1) run++;
+      d += `M${x + margin} ${y + margin}h${run}v1h-${run}z`;
+      x += run;
+    }
+  }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n} ${n}" width="180" height="180" shape-rendering="crispEdges"><rect width="${n}" height="${n}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`;
 }
