@@ -8,14 +8,15 @@ export function register(program: Command): void {
   const cmd = program
     .command('drift')
     .description('compare what each device runs with what outpost would push: in sync, drifted (with the diff) or unreachable')
-    .option('-s, --site <code>', 'only this site (default: every site)');
+    .option('-s, --site <code>', 'only this site (default: every site)')
+    .option('--state-dir <dir>', 'where push keeps history/ (the reference for CLI platforms)', '.outpost');
   withDeliveryFlags(cmd).addHelpText(
     'after',
     '\nRead-only: fetches running configs over SSH (host keys pinned as for push) and diffs them against the\n' +
       'intended ones (- intended, + running). Exit 1 when a device drifted or could not be read.\n\n' +
       'Examples:\n  outpost drift --site vac-esch\n  outpost drift --json | jq \'.results[] | select(.state != "in-sync")\'',
   );
-  withJson(withInventory(cmd)).action(async (flags: DeliveryFlags) => {
+  withJson(withInventory(cmd)).action(async (flags: DeliveryFlags & { stateDir: string }) => {
     const { prepareSite, driftOf } = await import('../../core/deliver/index.js');
     const { loadInventory } = await import('../../core/inventory/index.js');
     const { platformCatalogue } = await import('../../core/render/index.js');
@@ -41,7 +42,7 @@ export function register(program: Command): void {
         return;
       }
       out.info(`${site}: reading ${prepared.work.length} device(s)`);
-      results.push(...(await driftOf(prepared.work, { ssh: prepared.ssh, secrets: prepared.secrets, concurrency: positive('concurrency', flags.concurrency) })));
+      results.push(...(await driftOf(prepared.work, { ssh: prepared.ssh, secrets: prepared.secrets, stateDir: flags.stateDir, concurrency: positive('concurrency', flags.concurrency) })));
     }
     const bad = results.filter((r) => r.state !== 'in-sync');
     if (flags.json) out.json({ ok: !bad.length, results });

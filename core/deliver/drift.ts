@@ -5,7 +5,8 @@ import { driverFor } from './drivers/index.js';
 import { pool, DEFAULT_CONCURRENCY, type Work } from './engine.js';
 import { redact, substitute, type Secrets } from './secrets.js';
 import { HostKeyError } from './ssh.js';
-import type { Session, SshSettings } from './types.js';
+import type { DeviceConfig, Session, SshSettings } from './types.js';
+import { lastApplied } from './history.js';
 
 export type DriftState = 'in-sync' | 'drifted' | 'unreachable';
 
@@ -22,10 +23,12 @@ export interface DriftOptions {
   readonly ssh: SshSettings;
   readonly secrets: Secrets;
   readonly concurrency?: number;
+  /** Where push keeps history/, for platforms compared with their last confirmed config. */
+  readonly stateDir?: string;
 }
 
 export async function driftOf(work: readonly Work[], opts: DriftOptions): Promise<DriftResult[]> {
-  return pool(work, opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ target, intended }) => {
+  return pool(work, opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ target, intended, sha256 }) => {
     const base = { device: target.hostname, site: target.site, platform: target.platform };
     const driver = driverFor(target.platform);
     if (!driver) return { ...base, state: 'unreachable' as const, diff: '', detail: `no delivery driver for platform ${target.platform}` };
@@ -33,13 +36,23 @@ export async function driftOf(work: readonly Work[], opts: DriftOptions): Promis
     try {
       session = await driver.connect(target, opts.ssh);
       const running = await session.fetchRunning();
-      const candidate = intended.map((f) => ({ name: f.name, content: substitute(f.content, opts.secrets, driver.comment) }));
-      const view = await session.normalize(candidate);
-      await session.discard();
+      let view: DeviceConfig;
+      let against = 'the intended config';
+      const applied = driver.exactRunning === false && opts.stateDir ? lastApplied(opts.stateDir, target.hostname, sha256) : undefined;
+      if (applied) {
+        // This platform prints its own rendering: compare with what it printed after the confirmed push.
+        view = applied.config;
+        against = `the config confirmed by the last push (${applied.dir})`;
+      } else {
+        const candidate = intended.map((f) => ({ name: f.name, content: substitute(f.content, opts.secrets, driver.comment) }));
+        view = await session.normalize(candidate);
+        await session.discard();
+        if (driver.exactRunning === false) against = 'the rendered config (no confirmed push of it on record)';
+      }
       const diff = redact(configDiff(target.hostname, view, running, ['intended', 'running']), opts.secrets);
       return diff
-        ? { ...base, state: 'drifted' as const, diff, detail: `${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines differ from the intended config` }
-        : { ...base, state: 'in-sync' as const, diff: '', detail: 'matches the intended config' };
+        ? { ...base, state: 'drifted' as const, diff, detail: `${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines differ from ${against}` }
+        : { ...base, state: 'in-sync' as const, diff: '', detail: `matches ${against}` };
     } catch (e) {
       const msg = redact((e as Error).message, opts.secrets);
       return { ...base, state: 'unreachable' as const, diff: '', detail: e instanceof HostKeyError ? `refused: ${msg}` : msg };

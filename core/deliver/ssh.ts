@@ -28,6 +28,8 @@ export class UnreachableError extends Error {
 
 export interface SshConnection {
   exec(command: string, opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
+  /** A raw command channel, for protocols spoken over stdin/stdout (scp). */
+  channel(command: string): Promise<ClientChannel>;
   /** An interactive shell with a pty (for CLI dialogues); paging is the driver's job. */
   shell(): Promise<ClientChannel>;
   /** True once the connection has closed, for whatever reason. */
@@ -110,6 +112,11 @@ export async function connectSsh(target: Target, ssh: SshSettings): Promise<SshC
           });
           stream.end(opts.stdin ?? '');
         });
+      });
+    },
+    channel(command) {
+      return new Promise<ClientChannel>((resolve, reject) => {
+        client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)));
       });
     },
     shell() {

@@ -72,6 +72,13 @@ export interface Driver {
   readonly comment: string;
   /** One line for docs and --help. */
   readonly summary: string;
+  /**
+   * True (the default) when the running config reads back exactly as pushed, so it can be
+   * compared with the intended one after apply and for drift. CLI platforms print their
+   * own rendering (defaults, order); their drift is measured against the running config
+   * saved right after the last confirmed push instead.
+   */
+  readonly exactRunning?: boolean;
   connect(target: Target, ssh: SshSettings): Promise<Session>;
 }
 

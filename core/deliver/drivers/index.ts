@@ -3,8 +3,12 @@
 import type { Driver } from '../types.js';
 import { linuxDriver } from './linux.js';
 import { linuxRecipes } from './recipes.js';
+import { cliDriver } from './cli.js';
+import { ciscoIos } from './cisco-ios.js';
+import { arubaAoscx } from './aruba-aoscx.js';
+import { fortigate } from './fortigate.js';
 
-const all: readonly Driver[] = [...linuxRecipes.map(linuxDriver)];
+const all: readonly Driver[] = [...linuxRecipes.map(linuxDriver), ...[ciscoIos, arubaAoscx, fortigate].map(cliDriver)];
 
 const table = new Map<string, Driver>();
 for (const d of all) {
