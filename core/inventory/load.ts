@@ -84,7 +84,10 @@ export function loadInventory(dir: string, options: LoadOptions = {}): Result<In
   // Files that passed the schema are checked for meaning even when another file failed,
   // so one run shows every problem; a file's own schema errors come before its meaning.
   if (!org) return fail(diagnostics);
-  diagnostics.push(...checkInventory(org as Parsed<OrgFile>, sites, allocations, options.platforms));
+  // A site file that failed its schema still owns its allocations: only judge them stale
+  // when every site file was read.
+  const allSites = sites.length === siteNames.length;
+  diagnostics.push(...checkInventory(org as Parsed<OrgFile>, sites, allSites ? allocations : undefined, options.platforms));
   for (const s of sites) {
     const expected = `${s.value.site.code}.yaml`;
     if (basename(s.source.file) !== expected && basename(s.source.file) !== `${s.value.site.code}.yml`) {
