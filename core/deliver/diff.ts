@@ -9,10 +9,10 @@ export function configDiff(device: string, running: DeviceConfig, intended: Devi
   for (const name of names) {
     const a = running.find((f) => f.name === name)?.content ?? '';
     const b = intended.find((f) => f.name === name)?.content ?? '';
-    if (a === b) continue;
+    if (withEol(a) === withEol(b)) continue;
     const patch = createTwoFilesPatch(`${labels[0]}/${device}${name}`, `${labels[1]}/${device}${name}`, withEol(a), withEol(b), '', '', { context: 3 });
     // Drop the `Index:`/`===` preamble: plain `---`/`+++` headers read like diff -u.
-    parts.push(patch.replace(/^Index: .*\n=+\n/, '').replace(/\t$/gm, ''));
+    parts.push(patch.replace(/^(Index: .*\n)?=+\n/, '').replace(/\t$/gm, ''));
   }
   return parts.join('');
 }
