@@ -23,6 +23,9 @@ declare -A NEED=(
   [python3]=python3
   # a pseudo-terminal for the onboarding wizard test (util-linux)
   [script]=bsdutils
+  # delivery: the on-device rollback timer (setsid) and nftables normalisation (unshare -n)
+  [unshare]=util-linux
+  [setsid]=util-linux
 )
 
 missing=()
