@@ -7,7 +7,7 @@ import { saveApplied, saveBackup } from './history.js';
 import { openJournal, type Journal, type RunState } from './journal.js';
 import { redact, substitute, type Secrets } from './secrets.js';
 import { HostKeyError, UnreachableError } from './ssh.js';
-import type { DeviceConfig, DeviceResult, Outcome, Phase, PushEvent, Session, SshSettings, Target } from './types.js';
+import { NotAppliedError, type DeviceConfig, type DeviceResult, type Outcome, type Phase, type PushEvent, type Session, type SshSettings, type Target } from './types.js';
 
 /** One device to push: where it is and what it should run (placeholders unfilled). */
 export interface Work {
@@ -161,7 +161,12 @@ async function pushOne(w: Work, opts: PushOptions, journal: Journal): Promise<De
     }
     await step('apply', async () => {
       applied = true;
-      await s.applyWithConfirm(timeout);
+      try {
+        await s.applyWithConfirm(timeout);
+      } catch (e) {
+        if (e instanceof NotAppliedError) applied = false;
+        throw e;
+      }
     }, () => `rollback armed for ${timeout} s`);
 
     const checked = await step('health', async () => {

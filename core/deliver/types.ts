@@ -148,3 +148,11 @@ export interface PushEvent {
   readonly detail?: string;
   readonly outcome?: Outcome;
 }
+
+/** Thrown by applyWithConfirm when it stopped before changing anything (device busy, no safe snapshot). */
+export class NotAppliedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAppliedError';
+  }
+}

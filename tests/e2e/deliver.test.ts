@@ -10,6 +10,7 @@ import { createNamespace, createVeth, addRoute, enableForwarding, nsExec, nsRun 
 import { pushSite, type Work } from '../../core/deliver/engine.js';
 import { loadSecrets } from '../../core/deliver/secrets.js';
 import { driftOf } from '../../core/deliver/drift.js';
+import { driverFor } from '../../core/deliver/drivers/index.js';
 import { parseKnownHosts } from '../../core/deliver/hostkeys.js';
 import type { PushEvent, SshSettings, Target } from '../../core/deliver/types.js';
 import { startLabSite, type LabSite } from '../support/netns.js';
@@ -200,6 +201,24 @@ describe('faults during a push', () => {
     expect(liveRuleset()).toBe(before);
     expect([probe(8080), probe(9090)]).toEqual([true, false]);
     expect(existsSync(join(lab.device('fw1').root, 'var/lib/outpost/deliver/candidate'))).toBe(false);
+  });
+
+  it('a device awaiting confirmation of another push refuses a second push and leaves the first alone', async () => {
+    setFirewall(rulesetAllowing(8080));
+    const first = await driverFor('nftables')!.connect(target('fw1'), ssh());
+    try {
+      await first.stage([{ name: '.nft', content: rulesetAllowing(9090) }]);
+      await first.applyWithConfirm(5);
+      const report = await pushSite('opd-lab', fwWork(rulesetAllowing(7070)), { stateDir: state(), ssh: ssh(), secrets: new Map(), confirmTimeoutSeconds: 3 });
+      const r = report.results[0]!;
+      expect([r.outcome, r.phase]).toEqual(['failed', 'apply']);
+      expect(r.detail).toContain('another push is awaiting confirmation on this device');
+      expect([probe(8080), probe(9090), probe(7070)]).toEqual([false, true, false]);
+      await first.rollback();
+      expect([probe(8080), probe(9090)]).toEqual([true, false]);
+    } finally {
+      first.close();
+    }
   });
 
   it('one device is unreachable: the others finish and the results say which failed', async () => {

@@ -7,7 +7,7 @@
 // then restores the snapshot unless the push was confirmed. Confirm and rollback race
 // for one `mkdir decided`, which is atomic, so exactly one of them wins.
 import { connectSsh, sh, type SshConnection } from '../ssh.js';
-import type { CheckResult, DeviceConfig, Driver, Session, SshSettings, Target } from '../types.js';
+import { NotAppliedError, type CheckResult, type DeviceConfig, type Driver, type Session, type SshSettings, type Target } from '../types.js';
 
 /** Device-side locations, already shell-quoted, for recipes to use. */
 export interface Paths {
@@ -145,9 +145,10 @@ class LinuxSession implements Session {
       'set -e',
       // A push awaiting confirmation on this device (another operator, another run) wins.
       `if [ -e "$S/armed" ] && [ ! -d "$S/decided" ] && kill -0 "$(cat "$S/timer.pid" 2>/dev/null)" 2>/dev/null; then echo 'another push is awaiting confirmation on this device' >&2; exit 75; fi`,
-      'rm -rf "$S/rollback" "$S/decided" "$S/rolled-back" "$S/rollback.log" && mkdir "$S/rollback"',
-      ...idx.map((i) => `if [ -e ${p.file(i)} ]; then cp -p ${p.file(i)} ${p.saved(i)}; fi`),
-      this.recipe.snapshot?.(p) ?? ':',
+      // Exit 75 up to here: nothing changed yet, so the caller must not roll anything back.
+      '{ rm -rf "$S/rollback" "$S/decided" "$S/rolled-back" "$S/rollback.log" && mkdir "$S/rollback"; } || exit 75',
+      ...idx.map((i) => `if [ -e ${p.file(i)} ]; then cp -p ${p.file(i)} ${p.saved(i)} || exit 75; fi`),
+      `{ ${this.recipe.snapshot?.(p) ?? ':'}; } || { echo 'cannot save a snapshot the device could restore; not applying' >&2; exit 75; }`,
       `cat > "$S/rollback.sh" <<'OUTPOST_EOF'\n${rollbackScript}\nOUTPOST_EOF`,
       'touch "$S/armed"',
       // The timer: its own session, no fds tied to this channel, so nothing here can stop it.
@@ -156,7 +157,10 @@ class LinuxSession implements Session {
       this.recipe.installOn === 'confirm' ? ':' : install,
       this.recipe.activate(p),
     ].join('\n');
-    await must(this.conn, 'arming the rollback and applying', script);
+    const r = await this.conn.exec(script);
+    const why = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ');
+    if (r.code === 75) throw new NotAppliedError(why);
+    if (r.code !== 0) throw new Error(`applying failed (exit ${r.code}): ${why}`);
   }
 
   async check(): Promise<CheckResult> {
