@@ -145,6 +145,19 @@ describe('diffs, progress and summary', () => {
     expect(configDiff('fw1', [{ name: '.nft', content: 'a' }], [{ name: '.nft', content: 'a\n' }])).toBe('');
   });
 
+  it('on a terminal redraws one line per device with its phases and outcome', () => {
+    let text = '';
+    const p = createProgress({ write: (s: string) => (text += s), isTTY: true, rows: 40 }, ['fw1', 'ap1'], { color: false });
+    p.event({ device: 'fw1', phase: 'connect', status: 'start' });
+    p.event({ device: 'fw1', phase: 'connect', status: 'ok' });
+    p.event({ device: 'fw1', phase: 'done', status: 'ok', outcome: 'applied' });
+    p.event({ device: 'ap1', phase: 'backup', status: 'start' });
+    p.finish();
+    const frame = text.split('\u001b[2K').slice(-2).map((l) => l.trimEnd());
+    expect(frame[0]).toMatch(/^✔ fw1\s+connect backup diff stage validate apply health confirm\s+applied$/);
+    expect(frame[1]).toMatch(/^› ap1\s+connect backup/);
+  });
+
   it('prints plain progress lines off a terminal and a summary naming the failed devices', () => {
     let text = '';
     const p = createProgress({ write: (s: string) => (text += s), isTTY: false }, ['fw1', 'ap1'], { color: false });
