@@ -3,7 +3,7 @@
 // a client and a server namespace, so a TCP connect across them shows which ruleset the
 // kernel enforces: before, after, and after the device rolled itself back.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNamespace, createVeth, addRoute, enableForwarding, nsExec, nsRun } from '../../core/lab/netns.js';
@@ -143,6 +143,38 @@ describe('push to a site of six Linux devices', () => {
   });
 });
 
+describe('the VPN gateway', () => {
+  it('reloads the running openvpn daemon with the new config; a config openvpn refuses never reaches it', async () => {
+    const vpn = lab.device('vpn1');
+    const pidfile = join(vpn.root, 'run/openvpn-server/outpost.pid');
+    mkdirSync(join(vpn.root, 'run/openvpn-server'), { recursive: true });
+    nsRun(vpn.ns, ['openvpn', '--config', join(vpn.root, 'etc/openvpn/server/outpost.conf'), '--writepid', pidfile, '--daemon', '--log', join(vpn.root, 'openvpn.log')]);
+    const listening = (port: number) => nsExec(vpn.ns, ['ss', '-lunH', `sport = :${port}`]).stdout.includes(String(port));
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 60 && !cond(); i++) await new Promise((r) => setTimeout(r, 100));
+      return cond();
+    };
+    try {
+      expect(await until(() => listening(1194))).toBe(true);
+      const pid = readFileSync(pidfile, 'utf8').trim();
+      const work = (content: string): Work[] => [{ target: target('vpn1'), intended: [{ name: '.conf', content }], sha256: `vpn-${content.length}` }];
+      const moved = await pushSite('opd-lab', work(openvpnConfig(1195)), { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets: new Map(), confirmTimeoutSeconds: 3 });
+      expect(moved.results[0]!.outcome).toBe('applied');
+      // Same daemon (SIGHUP, not a new process), now serving the pushed config.
+      expect(await until(() => listening(1195) && !listening(1194))).toBe(true);
+      expect(readFileSync(pidfile, 'utf8').trim()).toBe(pid);
+
+      const refused = await pushSite('opd-lab', work(`${openvpnConfig(1196)}bogus-option 1\n`), { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets: new Map(), confirmTimeoutSeconds: 3 });
+      expect([refused.results[0]!.outcome, refused.results[0]!.detail]).toEqual(['invalid', expect.stringContaining('bogus-option')]);
+      expect(readFileSync(join(vpn.root, 'etc/openvpn/server/outpost.conf'), 'utf8')).toBe(openvpnConfig(1195));
+      expect(listening(1195)).toBe(true);
+    } finally {
+      if (existsSync(pidfile)) nsExec(vpn.ns, ['kill', readFileSync(pidfile, 'utf8').trim()]);
+      rmSync(pidfile, { force: true });
+    }
+  });
+});
+
 describe('faults during a push', () => {
   const state = () => join(lab.dir, 'state');
   const fwWork = (ruleset: string): Work[] => [{ target: target('fw1'), intended: [{ name: '.nft', content: ruleset }], sha256: `fw-${ruleset.length}` }];
@@ -225,7 +257,7 @@ describe('faults during a push', () => {
     const work = siteWork(rulesetAllowing(7070)).map((w) => (w.target.hostname === 'ap3' ? { ...w, target: { ...w.target, port: 2 } } : w));
     const report = await pushSite('opd-lab', work, { stateDir: state(), ssh: ssh(), secrets: loadSecrets(secretsDir, ['radius-key', 'snmp-auth', 'snmp-priv']).secrets, concurrency: 6, confirmTimeoutSeconds: 3 });
     const by = Object.fromEntries(report.results.map((r) => [r.device, r.outcome]));
-    expect(by).toEqual({ fw1: 'applied', vpn1: 'unchanged', ap1: 'unchanged', ap2: 'unchanged', ap3: 'unreachable', ap4: 'unchanged' });
+    expect(by).toEqual({ fw1: 'applied', vpn1: 'applied' /* back from 1195 */, ap1: 'unchanged', ap2: 'unchanged', ap3: 'unreachable', ap4: 'unchanged' });
     expect(report.results.find((r) => r.device === 'ap3')!.detail).toMatch(/ECONNREFUSED/);
     expect(report.ok).toBe(false);
     expect(probe(7070)).toBe(true);
