@@ -285,6 +285,26 @@ describe('faults during a push', () => {
   });
 });
 
+describe('authentication', () => {
+  it('logs in with the key held by an SSH agent, no key file given', async () => {
+    const sock = join(lab.dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      nsRun(undefined, ['env', `SSH_AUTH_SOCK=${sock}`, 'ssh-add', '-q', lab.clientKey.privateKeyPath]);
+      const work = siteWork(rulesetAllowing(7070)).filter((w) => w.target.hostname === 'ap4');
+      const { privateKey: _none, ...noKey } = ssh();
+      const [viaAgent] = await driftOf(work, { ssh: { ...noKey, agent: sock }, secrets: loadSecrets(secretsDir, ['radius-key', 'snmp-auth', 'snmp-priv']).secrets });
+      expect(viaAgent!.state).toBe('in-sync');
+      // Without the agent and without a key there is no way in.
+      const [none] = await driftOf(work, { ssh: noKey, secrets: new Map() });
+      expect(none!.state).toBe('unreachable');
+    } finally {
+      agent.kill();
+    }
+  });
+});
+
 describe('drift', () => {
   it('a config changed by hand in one namespace is reported for exactly that device, with the diff', async () => {
     const secrets = loadSecrets(secretsDir, ['radius-key', 'snmp-auth', 'snmp-priv']).secrets;
