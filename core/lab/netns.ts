@@ -5,6 +5,17 @@
 // Every name a caller passes carries its own prefix (e.g. `opd-<pid>-fw1`), so labs built
 // side by side never collide and `removeByPrefix` finds all of a lab's pieces from the
 // names alone: no state file is needed to clean up. Needs root and iproute2.
+//
+//   createBridge('opl123br', { address: '198.18.7.1/24' });          // host side
+//   createNamespace('opl-123-fw1');
+//   createVeth({ name: 'mgmt0', ns: 'opl-123-fw1', address: '198.18.7.10/24' },
+//              { name: 'opl123v0', bridge: 'opl123br' });            // fw1 on the bridge
+//   nsRun('opl-123-fw1', ['nft', '-f', '-'], { input: ruleset });
+//   const sshd = nsSpawn('opl-123-fw1', ['/usr/sbin/sshd', '-D', ...]);
+//   ...
+//   removeByPrefix('opl-123'); removeByPrefix('opl123');             // everything, even after a crash
+//
+// tests/support/netns.ts builds a whole site of sshd devices on top of these.
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 /** Linux limits interface names to 15 bytes (IFNAMSIZ - 1). */
