@@ -1,0 +1,30 @@
+// Public face of the access-policy stage: load, compile into site firewalls and the VPN
+// gateway, and answer questions on the compiled result.
+import { join, dirname, resolve } from 'node:path';
+import type { Inventory } from '../inventory/index.js';
+import { planInventory } from '../plan/index.js';
+import { compileGateway, compilePolicy } from './compile.js';
+import { indexSets } from './evaluate.js';
+import type { Enforcement } from './check.js';
+import type { AccessPolicy } from './model.js';
+
+export * from './model.js';
+export { loadPolicy, parseEndpoint } from './load.js';
+export { compilePolicy, compileGateway, rolePools, isExpired, setName, type CompiledPolicy } from './compile.js';
+export { evaluate, indexSets, type Packet, type Verdict } from './evaluate.js';
+export { check, runTests, type Answer, type Enforcement, type Hop, type TestResult } from './check.js';
+
+/** The access policy beside an inventory folder: <inventory>/../policies/access.yaml. */
+export function policyFileFor(inventoryDir: string): string {
+  return join(dirname(resolve(inventoryDir)), 'policies', 'access.yaml');
+}
+
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** Plans every site with the policy compiled in, and the gateway's rules beside them. */
+export function enforcement(inv: Inventory, policy: AccessPolicy, date: string): Enforcement & { readonly diagnostics: ReturnType<typeof planInventory>['diagnostics'] } {
+  const compiled = compilePolicy(inv, policy, date);
+  const plan = planInventory(inv, { rules: compiled.compiler });
+  const gw = compileGateway(inv, policy, plan.sites, date);
+  return { inventory: inv, sites: plan.sites, pools: compiled.pools, gateway: { rules: gw.rules, sets: indexSets(gw.sets) }, diagnostics: plan.diagnostics };
+}

@@ -1,0 +1,125 @@
+// Loads policies/access.yaml against the inventory: every role, zone, service and site
+// a rule or test names must exist, every port must parse; errors carry file:line.
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
+import { deepFreeze, field, parseFile, parsePortSpec, type Inventory, type PortRange } from '../inventory/index.js';
+import type { AccessPolicy, AccessRule, Endpoint, PolicyTest, Role } from './model.js';
+
+const endpoint = z
+  .string()
+  .regex(/^(any|(role|zone|service):[a-z][a-z0-9-]{0,30}|net:\d{1,3}(\.\d{1,3}){3}\/\d{1,2})$/, {
+    error: 'expected any, role:<name>, zone:<name>, service:<name> or net:<cidr>',
+  });
+const port = z.string().regex(/^(\d{1,5})(-(\d{1,5}))?\/(tcp|udp)$|^icmp$/, { error: 'expected a port such as 443/tcp, 10000-20000/udp or icmp' });
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
+
+const schema = z.strictObject({
+  roles: z.array(z.strictObject({ name: field('name'), description: field('text'), pool: z.number().int().min(16).max(30) })).min(1),
+  rules: z.array(
+    z.strictObject({
+      id: field('name'),
+      action: z.enum(['allow', 'deny']),
+      from: z.array(endpoint).min(1),
+      to: z.array(endpoint).min(1),
+      ports: z.array(port).default([]),
+      at: z.array(field('name')).default([]),
+      owner: field('text'),
+      reason: field('text'),
+      expires: date.optional(),
+    }),
+  ),
+  tests: z
+    .array(
+      z.strictObject({
+        name: field('text'),
+        from: endpoint,
+        to: endpoint,
+        port: port.optional(),
+        site: field('name').optional(),
+        expect: z.enum(['allow', 'deny']),
+      }),
+    )
+    .default([]),
+});
+
+export function parseEndpoint(s: string): Endpoint {
+  if (s === 'any') return { kind: 'any' };
+  const [kind, name] = s.split(/:(.*)/s) as [string, string];
+  if (kind === 'net') return { kind: 'net', cidr: name };
+  return { kind: kind as 'role' | 'zone' | 'service', name };
+}
+
+const siteKinds = ['crisis-cell', 'care', 'consultation', 'tracing', 'vaccination'];
+
+export function loadPolicy(file: string, inv: Inventory): Result<AccessPolicy> {
+  const diagnostics: Diagnostic[] = [];
+  if (!existsSync(file)) return fail([error('no-policy', `no access policy at ${file}`, { file, line: 1, col: 1 })]);
+  const parsed = parseFile(file, readFileSync(file, 'utf8'), schema, diagnostics);
+  if (!parsed) return fail(diagnostics);
+  const { source, value } = parsed;
+  const roles = new Set(value.roles.map((r) => r.name));
+  const zones = new Set(inv.org.zones.map((z) => z.name));
+  const services = new Map(inv.org.services.map((s) => [s.name, s]));
+  const sites = new Set(inv.sites.map((s) => s.code));
+  const known = (e: Endpoint, path: (string | number)[]) => {
+    const bad =
+      (e.kind === 'role' && !roles.has(e.name) && 'role') ||
+      (e.kind === 'zone' && !zones.has(e.name) && 'zone') ||
+      (e.kind === 'service' && !services.has(e.name) && 'service');
+    if (bad) diagnostics.push(error(`unknown-${bad}`, `unknown ${bad} ${(e as { name: string }).name}`, { ...source.locate(path), path: path.join('.') }));
+  };
+  const seenIds = new Set<string>();
+  const rules: AccessRule[] = value.rules.map((r, i) => {
+    if (seenIds.has(r.id)) diagnostics.push(error('duplicate-rule', `duplicate rule id ${r.id}`, { ...source.locate(['rules', i, 'id']), path: `rules[${i}].id` }));
+    seenIds.add(r.id);
+    const from = r.from.map(parseEndpoint);
+    const to = r.to.map(parseEndpoint);
+    from.forEach((e, j) => {
+      known(e, ['rules', i, 'from', j]);
+      if (e.kind === 'service') diagnostics.push(error('invalid-value', 'a service is a destination, not a source', { ...source.locate(['rules', i, 'from', j]), path: `rules[${i}].from[${j}]` }));
+    });
+    to.forEach((e, j) => {
+      known(e, ['rules', i, 'to', j]);
+      if (e.kind === 'role') diagnostics.push(error('invalid-value', 'a role is a source, not a destination', { ...source.locate(['rules', i, 'to', j]), path: `rules[${i}].to[${j}]` }));
+    });
+    r.at.forEach((a, j) => {
+      if (!siteKinds.includes(a) && !sites.has(a)) diagnostics.push(error('unknown-site', `at: ${a} is neither a site kind nor a site code`, { ...source.locate(['rules', i, 'at', j]), path: `rules[${i}].at[${j}]` }));
+    });
+    const ports: PortRange[] = [];
+    r.ports.forEach((p, j) => {
+      if (p === 'icmp') return;
+      const pr = parsePortSpec(p);
+      if (pr.from < 1 || pr.to > 65535 || pr.from > pr.to) diagnostics.push(error('invalid-value', `bad port ${p}: ports run from 1 to 65535, low to high`, { ...source.locate(['rules', i, 'ports', j]), path: `rules[${i}].ports[${j}]` }));
+      ports.push(pr);
+    });
+    return {
+      id: r.id,
+      action: r.action,
+      from,
+      to,
+      ports,
+      icmp: r.ports.includes('icmp'),
+      at: r.at,
+      owner: r.owner,
+      reason: r.reason,
+      ...(r.expires ? { expires: r.expires } : {}),
+      source: source.locate(['rules', i]),
+    };
+  });
+  const tests: PolicyTest[] = value.tests.map((t, i) => {
+    const from = parseEndpoint(t.from);
+    const to = parseEndpoint(t.to);
+    known(from, ['tests', i, 'from']);
+    known(to, ['tests', i, 'to']);
+    if (t.site && !sites.has(t.site)) diagnostics.push(error('unknown-site', `unknown site ${t.site}`, { ...source.locate(['tests', i, 'site']), path: `tests[${i}].site` }));
+    if ((from.kind === 'zone' || to.kind === 'zone') && !t.site) {
+      diagnostics.push(error('missing-site', 'a test from or to a zone names the site it runs at (site: CODE)', { ...source.locate(['tests', i]), path: `tests[${i}]` }));
+    }
+    const p = t.port && t.port !== 'icmp' ? parsePortSpec(t.port) : undefined;
+    return { name: t.name, from, to, ...(p ? { port: p } : {}), ...(t.site ? { site: t.site } : {}), expect: t.expect, source: source.locate(['tests', i]) };
+  });
+  const roleList: Role[] = value.roles.map((r, i) => ({ ...r, source: source.locate(['roles', i]) }));
+  if (hasErrors(diagnostics)) return fail(diagnostics);
+  return ok(deepFreeze({ file, roles: roleList, rules, tests }), diagnostics);
+}

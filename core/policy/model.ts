@@ -1,0 +1,54 @@
+// The access policy as typed data: roles with VPN pools, ordered rules with an owner,
+// a reason and an optional expiry, and the embedded tests.
+import type { SourceLocation } from '../diagnostics.js';
+import type { PortRange, SiteKind } from '../inventory/index.js';
+
+/** `role:tracing-agent`, `zone:staff`, `service:dns`, `net:10.0.0.0/8`, `any`. */
+export type Endpoint =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'role'; readonly name: string }
+  | { readonly kind: 'zone'; readonly name: string }
+  | { readonly kind: 'service'; readonly name: string }
+  | { readonly kind: 'net'; readonly cidr: string };
+
+export interface Role {
+  readonly name: string;
+  readonly description: string;
+  /** Prefix length of the role's VPN address pool. */
+  readonly pool: number;
+  readonly source: SourceLocation;
+}
+
+export interface AccessRule {
+  readonly id: string;
+  readonly action: 'allow' | 'deny';
+  readonly from: readonly Endpoint[];
+  readonly to: readonly Endpoint[];
+  /** Explicit ports; when empty, each service's own ports (and any port for zones/nets). */
+  readonly ports: readonly PortRange[];
+  readonly icmp: boolean;
+  /** Site kinds or codes the rule applies at; empty means everywhere. */
+  readonly at: readonly (SiteKind | string)[];
+  readonly owner: string;
+  readonly reason: string;
+  readonly expires?: string;
+  readonly source: SourceLocation;
+}
+
+export interface PolicyTest {
+  readonly name: string;
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly port?: PortRange;
+  readonly site?: string;
+  readonly expect: 'allow' | 'deny';
+  readonly source: SourceLocation;
+}
+
+export interface AccessPolicy {
+  readonly file: string;
+  readonly roles: readonly Role[];
+  /** In file order; expired rules are kept here and dropped by the compiler. */
+  readonly rules: readonly AccessRule[];
+  readonly tests: readonly PolicyTest[];
+}
