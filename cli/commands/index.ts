@@ -7,7 +7,8 @@ import { register as plan } from './plan.js';
 import { register as identity } from './identity.js';
 import { register as push } from './push.js';
 import { register as drift } from './drift.js';
+import { register as policy } from './policy.js';
 
 export function registerAll(program: Command): void {
-  for (const register of [validate, plan, render, identity, push, drift]) register(program);
+  for (const register of [validate, plan, render, identity, push, drift, policy]) register(program);
 }
