@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type Entry } from 'ldapts';
 import { loadPeople } from '../../core/people/index.js';
 import { Secret, TOTP } from 'otpauth';
-import { exampleInventory, outpost } from '../support/inventory.js';
+import { exampleInventory, outpost, repoRoot } from '../support/inventory.js';
 import { makeTestCa, type TestCa } from '../support/test-ca.js';
 
 const ROLES = ['tracing-agent', 'vaccination-staff', 'care-staff', 'helpdesk', 'netadmin', 'crisis-cell'];
@@ -22,8 +22,8 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'opi-cli-'));
     cpSync(exampleInventory, join(work, 'inventory'), { recursive: true });
-    mkdirSync(join(work, 'policies'));
-    writeFileSync(join(work, 'policies/access.yaml'), `roles:\n${ROLES.map((r) => `  - name: ${r}\n`).join('')}`);
+    // The project's own access policy: its roles are the ones people files may name.
+    cpSync(join(repoRoot, 'policies'), join(work, 'policies'), { recursive: true });
     ca = makeTestCa('cli');
     env = { OUTPOST_VPN_CA: ca.caFile, OUTPOST_LDAP_URL: '', OUTPOST_LDAP_BIND_DN: '', OUTPOST_LDAP_PASSWORD_FILE: '' };
     for (const k of ['OUTPOST_LDAP_URL', 'OUTPOST_LDAP_BIND_DN', 'OUTPOST_LDAP_PASSWORD_FILE']) delete env[k];

@@ -53,8 +53,8 @@ describe('onboarding wizard on a terminal', () => {
     ca = makeTestCa('wizard');
     work = mkdtempSync(join(tmpdir(), 'opi-wizard-'));
     cpSync(exampleInventory, join(work, 'inventory'), { recursive: true });
-    mkdirSync(join(work, 'policies'));
-    writeFileSync(join(work, 'policies/access.yaml'), `roles:\n${ROLES.map((r) => `  - name: ${r}\n`).join('')}`);
+    // The project's own access policy: its roles are the ones people files may name.
+    cpSync(join(repoRoot, 'policies'), join(work, 'policies'), { recursive: true });
   });
   afterAll(async () => {
     await slapd?.stop();
