@@ -19,6 +19,8 @@ export interface KitOrg {
   readonly vpnCa: CaCertificate;
   /** CA of the RADIUS server's certificate; the VPN CA unless given. */
   readonly wifiCa: CaCertificate;
+  /** Role -> VPN address pool (from the access policy), printed in the profile for support. */
+  readonly pools?: ReadonlyMap<string, string>;
 }
 
 /** Secrets handed out at enrolment; a kit without them prompts for them instead. */
@@ -46,7 +48,7 @@ export interface KitFile {
 }
 
 /** The organisation facts a kit needs, from the inventory and the CA files. */
-export function kitOrg(inv: Inventory, vpnCa: CaCertificate, wifiCa: CaCertificate = vpnCa): KitOrg {
+export function kitOrg(inv: Inventory, vpnCa: CaCertificate, wifiCa: CaCertificate = vpnCa, pools?: ReadonlyMap<string, string>): KitOrg {
   const o = inv.org;
   const staffZone = o.zones.find((z) => z.name === 'staff')?.name ?? o.endpointKinds.laptops?.zone;
   const wifi = o.ssids.find((s) => s.zone === staffZone && s.security !== 'open');
@@ -61,5 +63,6 @@ export function kitOrg(inv: Inventory, vpnCa: CaCertificate, wifiCa: CaCertifica
     ...(sip && sipAddr ? { sip: { server: sipAddr, domain: o.domain } } : {}),
     vpnCa,
     wifiCa,
+    ...(pools ? { pools } : {}),
   };
 }

@@ -10,6 +10,8 @@ export function ovpn(k: KitInput): string {
     `# ${org.name}: VPN profile for ${p.id} (${p.roles.join(', ')})`,
     '# Log in with your login, then your password followed directly by the 6-digit code',
     '# from your authenticator app (no space).',
+    // The gateway picks the pool from the directory's role groups; printed for support.
+    ...p.roles.filter((r) => org.pools?.has(r)).map((r) => `# role ${r}: the gateway assigns an address from ${org.pools!.get(r)}`),
     'client',
     'dev tun',
     'nobind',

@@ -2,7 +2,7 @@
 // the people files, loaded and validated together (all diagnostics at once).
 import { fail, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { loadInventory, type Inventory } from '../inventory/index.js';
-import { loadPolicy, policyFileFor } from '../policy/index.js';
+import { loadPolicy, policyFileFor, rolePools } from '../policy/index.js';
 import { loadPeople, peopleDir } from './files.js';
 import type { People } from './model.js';
 
@@ -10,6 +10,8 @@ export interface IdentityContext {
   readonly inventory: Inventory;
   /** Role names of the access policy, in policy order. */
   readonly roles: readonly string[];
+  /** Role -> the VPN address pool the gateway hands that role's agents. */
+  readonly pools: ReadonlyMap<string, string>;
   readonly people: People;
   readonly policyFile: string;
 }
@@ -29,5 +31,5 @@ export function loadIdentity(inventoryDir: string, policyFile = defaultPolicyFil
   const people = loadPeople(peopleDir(inventoryDir), { roles: new Set(roles), sites: new Set(inv.value.sites.map((s) => s.code)) });
   diagnostics.push(...people.diagnostics);
   if (!people.ok) return fail(diagnostics);
-  return ok({ inventory: inv.value, roles, people: people.value, policyFile }, diagnostics);
+  return ok({ inventory: inv.value, roles, pools: rolePools(inv.value, policy.value), people: people.value, policyFile }, diagnostics);
 }

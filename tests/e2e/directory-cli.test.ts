@@ -113,6 +113,8 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     expect(r.stdout).toContain('onboarded lea.klein (tracing-agent) at trc-findel: kit in kits/lea.klein/');
     expect(readFileSync(join(work, 'inventory/people/trc-findel.csv'), 'utf8')).toContain('lea.klein,Léa,Klein,lea.klein@crisis.example.lu,trc-findel,tracing-agent,2099-06-30,LT-99001,3c:52:82:99:00:01,9001\n');
     const kit = join(work, 'kits/lea.klein');
+    // The profile names the role's VPN pool from the access policy, for support calls.
+    expect(readFileSync(join(kit, 'vpn/lea.klein.ovpn'), 'utf8')).toMatch(/^# role tracing-agent: the gateway assigns an address from 10\.(9[6-9])\.\d+\.\d+\/20$/m);
     const password = readFileSync(join(kit, 'credentials/initial-password.txt'), 'utf8').trim();
     const uri = readFileSync(join(kit, 'totp/otpauth.txt'), 'utf8').trim();
     expect(statSync(join(kit, 'credentials/initial-password.txt')).mode & 0o777).toBe(0o600);
