@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type Entry } from 'ldapts';
 import { loadPeople } from '../../core/people/index.js';
+import { stopDirectoryLab } from '../../core/lab/directory.js';
 import { Secret, TOTP } from 'otpauth';
 import { exampleInventory, outpost, repoRoot } from '../support/inventory.js';
 import { makeTestCa, type TestCa } from '../support/test-ca.js';
@@ -29,8 +30,9 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     for (const k of ['OUTPOST_LDAP_URL', 'OUTPOST_LDAP_BIND_DN', 'OUTPOST_LDAP_PASSWORD_FILE']) delete env[k];
     peopleCount = readFileSync(join(exampleInventory, 'people/trc-findel.csv'), 'utf8').split('\n').length;
   });
-  afterAll(() => {
-    if (work) outpost(['lab', 'directory', 'down'], { cwd: work });
+  afterAll(async () => {
+    // Stop the server even if the CLI cannot run any more (the lab keeps its pid file).
+    if (work) await stopDirectoryLab(join(work, '.outpost/lab/directory'));
     ca?.remove();
     if (work) rmSync(work, { recursive: true, force: true });
   });
