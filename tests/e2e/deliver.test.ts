@@ -183,7 +183,6 @@ describe('faults during a push', () => {
     setFirewall(rulesetAllowing(8080));
     const before = liveRuleset();
     let duringWindow: boolean[] = [];
-    const t0 = Date.now();
     let appliedAt = 0;
     const report = await pushSite('opd-lab', fwWork(rulesetAllowing(9090)), {
       stateDir: state(),
@@ -219,7 +218,6 @@ describe('faults during a push', () => {
     } finally {
       nsRun(fwNs(), ['ip', 'link', 'set', 'mgmt0', 'up']);
     }
-    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 
   it('the candidate fails on-device validation: the device is untouched', async () => {
