@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
+import { registerAnalysis } from './policy-analysis.js';
 
 interface PolicyFlags extends CommonFlags {
   readonly policy?: string;
@@ -35,7 +36,7 @@ const withPolicy = (cmd: Command) =>
     .option('--date <YYYY-MM-DD>', 'evaluate expiry dates as of this day (default: today)');
 
 export function register(program: Command): void {
-  const policy = program.command('policy').description('the access policy: run its embedded tests');
+  const policy = program.command('policy').description('the access policy: run its embedded tests, lint it, diff two versions');
   withJson(withInventory(withPolicy(policy.command('test'))))
     .description('run the tests embedded in policies/access.yaml against the compiled firewalls and VPN gateway')
     .addHelpText('after', '\nExit 0 when every test passes, 1 naming each failing test.\n\nExample:\n  outpost policy test --json')
@@ -97,4 +98,6 @@ export function register(program: Command): void {
       for (const h of hops) out.result(`  ${h.at}: ${h.allowed ? 'accept' : 'drop'} by ${h.rule ? `rule ${h.rule.id} (${h.rule.policy}) "${h.rule.comment}"` : 'default deny (no rule matches)'}`);
       process.exitCode = answer.allowed ? EXIT.OK : EXIT.FINDINGS;
     });
+
+  registerAnalysis(policy, access, context, withPolicy);
 }

@@ -28,3 +28,8 @@ export function enforcement(inv: Inventory, policy: AccessPolicy, date: string):
   const gw = compileGateway(inv, policy, plan.sites, date);
   return { inventory: inv, sites: plan.sites, pools: compiled.pools, gateway: { rules: gw.rules, sets: indexSets(gw.sets) }, diagnostics: plan.diagnostics };
 }
+export { lintPolicy, ruleLists, type LintFinding, type RuleList } from './lint.js';
+export { covers, sideCovers, servicesCover, type CoverContext } from './cover.js';
+export { decider, portUniverse, forEachFlow, portText, endpointText, type Decider, type Flow, type Port } from './flows.js';
+export { diffPolicies, type FlowChange, type PolicyDiff } from './diff.js';
+export { accessMatrix, matrixHtml, type AccessMatrix, type MatrixCell, type MatrixRow } from './matrix.js';
