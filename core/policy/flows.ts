@@ -20,11 +20,19 @@ export function decider(enf: Enforcement): Decider {
     const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
     if (fw) fws.set(site.code, { fw, sets: indexSets(fw.sets), site });
   }
+  // Addresses depend on the endpoint and the site only: resolve each once.
+  const addresses = new Map<string, ReturnType<typeof address>>();
+  const addr = (e: Endpoint, site: SitePlan) => {
+    const key = `${site.code} ${endpointText(e)}`;
+    let a = addresses.get(key);
+    if (!a) addresses.set(key, (a = address(e, enf, site)));
+    return a;
+  };
   return (from, to, port, siteCode) => {
     const here = siteCode ? fws.get(siteCode) : undefined;
     if (!here || port === undefined) return check(enf, from, to, port, siteCode);
-    const src = address(from, enf, here.site);
-    const dst = address(to, enf, here.site);
+    const src = addr(from, here.site);
+    const dst = addr(to, here.site);
     const packet: Packet = {
       ...(src.zone ? { srcZone: src.zone } : {}),
       src: src.ip,
