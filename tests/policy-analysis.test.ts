@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
-import { accessMatrix, check, diffPolicies, enforcement, lintPolicy, loadPolicy, matrixHtml, type AccessPolicy } from '../core/policy/index.js';
+import { accessMatrix, check, decider, diffPolicies, forEachFlow, portUniverse, enforcement, lintPolicy, loadPolicy, matrixHtml, type AccessPolicy } from '../core/policy/index.js';
 import { exampleInventory, outpost, repoRoot } from './support/inventory.js';
 
 const inv = (() => {
@@ -172,6 +172,22 @@ describe('access matrix', () => {
       }
     }
     expect(cells).toBeGreaterThan(1000);
+  });
+
+  it('decides every flow of the diff space at two sites exactly as check() does', () => {
+    const decide = decider(enf);
+    const sites = enf.sites.filter((s) => s.code === 'vac-esch' || s.code === 'trc-findel');
+    let flows = 0;
+    let allowed = 0;
+    forEachFlow(inv, sites, [...enf.pools.keys()], portUniverse(inv, [policy]), (site, from, to, port) => {
+      const a = decide(from, to, port, site);
+      const b = check(enf, from, to, port, site);
+      expect([a.allowed, a.hops.map((h) => h.rule?.id ?? null)]).toEqual([b.allowed, b.hops.map((h) => h.rule?.id ?? null)]);
+      flows++;
+      if (a.allowed) allowed++;
+    });
+    expect(flows).toBeGreaterThan(5000);
+    expect(allowed).toBeGreaterThan(50);
   });
 
   it('writes one self-contained HTML page', () => {

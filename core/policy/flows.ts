@@ -1,10 +1,11 @@
 // The flow space of a policy: every role and zone source against every service and zone
 // destination on every port the policies speak of, decided exactly as check() decides
-// (same addresses, same hops), with the firewalls' set indexes built once.
-import type { Inventory, PortRange } from '../inventory/index.js';
+// (same addresses, same hops), with every rule list compiled once.
+import { net, type Inventory, type PortRange } from '../inventory/index.js';
 import type { FirewallIntent, SitePlan } from '../plan/index.js';
-import { address, check, type Answer, type Enforcement } from './check.js';
-import { evaluate, indexSets, type Packet, type SetIndex } from './evaluate.js';
+import { address, check, type Answer, type Enforcement, type Hop } from './check.js';
+import { indexSets, type Packet } from './evaluate.js';
+import { fastList, type FastList } from './fast.js';
 import type { AccessPolicy, Endpoint } from './model.js';
 
 export type Port = PortRange | 'icmp';
@@ -13,42 +14,50 @@ export interface Decider {
   (from: Endpoint, to: Endpoint, port: Port | undefined, site?: string): Answer;
 }
 
-/** check(), with every firewall's sets indexed once; answers are identical. */
+/** check(), with every rule list compiled to closures once; answers are identical. */
 export function decider(enf: Enforcement): Decider {
-  const fws = new Map<string, { fw: FirewallIntent; sets: SetIndex; site: SitePlan }>();
+  const fws = new Map<string, { fw: FirewallIntent; list: FastList; site: SitePlan }>();
   for (const site of enf.sites) {
     const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
-    if (fw) fws.set(site.code, { fw, sets: indexSets(fw.sets), site });
+    if (fw) fws.set(site.code, { fw, list: fastList(fw.rules, indexSets(fw.sets)), site });
   }
+  const gateway = fastList(enf.gateway.rules, enf.gateway.sets);
   // Addresses depend on the endpoint and the site only: resolve each once.
-  const addresses = new Map<string, ReturnType<typeof address>>();
-  const addr = (e: Endpoint, site: SitePlan) => {
-    const key = `${site.code} ${endpointText(e)}`;
+  const addresses = new Map<string, { ip: string; int: number; zone?: string }>();
+  const addr = (e: Endpoint, site: SitePlan | undefined) => {
+    const key = `${site?.code ?? '-'} ${endpointText(e)}`;
     let a = addresses.get(key);
-    if (!a) addresses.set(key, (a = address(e, enf, site)));
+    if (!a) {
+      const x = address(e, enf, site);
+      addresses.set(key, (a = { ...x, int: net.ipToInt(x.ip) }));
+    }
     return a;
   };
   return (from, to, port, siteCode) => {
     const here = siteCode ? fws.get(siteCode) : undefined;
-    if (!here || port === undefined) return check(enf, from, to, port, siteCode);
-    const src = addr(from, here.site);
-    const dst = addr(to, here.site);
+    // Without a site only the VPN gateway decides (a role to a service or a net).
+    const siteless = !siteCode && from.kind !== 'zone' && to.kind !== 'zone';
+    if ((!here && !siteless) || port === undefined) return check(enf, from, to, port, siteCode);
+    const src = addr(from, here?.site);
+    const dst = addr(to, here?.site);
+    const proto = port === 'icmp' ? 'icmp' : port.proto;
+    const n = port === 'icmp' ? undefined : port.from;
+    const hops: Hop[] = [];
+    if (from.kind === 'role') {
+      const rule = gateway({ srcZone: undefined, src: src.int, dstZone: undefined, dst: dst.int, proto, port: n });
+      hops.push(rule ? { at: 'vpn-gateway', allowed: rule.action === 'accept', rule } : { at: 'vpn-gateway', allowed: false });
+    }
+    if (here && (from.kind === 'zone' || to.kind === 'zone')) {
+      const rule = here.list({ srcZone: src.zone, src: src.int, dstZone: dst.zone, dst: dst.int, proto, port: n });
+      hops.push(rule ? { at: here.fw.hostname, allowed: rule.action === 'accept', rule } : { at: here.fw.hostname, allowed: false });
+    }
     const packet: Packet = {
       ...(src.zone ? { srcZone: src.zone } : {}),
       src: src.ip,
       ...(dst.zone ? { dstZone: dst.zone } : {}),
       dst: dst.ip,
-      ...(port === 'icmp' ? { proto: 'icmp' as const } : { proto: port.proto, port: port.from }),
+      ...(n === undefined ? { proto } : { proto, port: n }),
     };
-    const hops: Answer['hops'][number][] = [];
-    if (from.kind === 'role') {
-      const v = evaluate(enf.gateway.rules, enf.gateway.sets, { ...packet, srcZone: undefined, dstZone: undefined } as Packet);
-      hops.push({ at: 'vpn-gateway', allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-    }
-    if (from.kind === 'zone' || to.kind === 'zone') {
-      const v = evaluate(here.fw.rules, here.sets, packet);
-      hops.push({ at: here.fw.hostname, allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-    }
     return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops, packet };
   };
 }
