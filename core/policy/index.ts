@@ -33,3 +33,4 @@ export { covers, sideCovers, servicesCover, type CoverContext } from './cover.js
 export { decider, portUniverse, forEachFlow, portText, endpointText, type Decider, type Flow, type Port } from './flows.js';
 export { diffPolicies, type FlowChange, type PolicyDiff } from './diff.js';
 export { accessMatrix, matrixHtml, type AccessMatrix, type MatrixCell, type MatrixRow } from './matrix.js';
+export { fastList, type FastList, type FastPacket } from './fast.js';
