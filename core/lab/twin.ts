@@ -1,0 +1,103 @@
+// The lab twin of a site: the site's firewall running its rendered nftables ruleset for
+// real, one host per zone behind it, and the state network beyond its WAN with every
+// service address and a source address per VPN role pool. Names carry one prefix, so
+// `lab down` finds everything from the names alone, even after a crash.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Inventory } from '../inventory/index.js';
+import { net } from '../inventory/index.js';
+import type { FirewallIntent, SitePlan } from '../plan/index.js';
+import { renderDevice } from '../render/index.js';
+import { addAddress, addRoute, createNamespace, createVeth, enableForwarding, nsRun, removeByPrefix } from './netns.js';
+import { LISTENER } from './agents.js';
+
+export const LAB_AREA = 'opl';
+
+export interface Twin {
+  readonly prefix: string;
+  readonly site: string;
+  readonly firewall: string;
+  /** Namespace of each zone's host, and the host's address. */
+  readonly zones: ReadonlyMap<string, { readonly ns: string; readonly address: string }>;
+  /** The state network: services, VPN role sources, the internet sample. */
+  readonly upstream: string;
+  readonly listeners: readonly ChildProcess[];
+}
+
+export interface TwinPorts {
+  readonly tcp: readonly number[];
+  readonly udp: readonly number[];
+}
+
+/** `opl-<tag>-`: the tag is the site code for the CLI, site plus pid in tests. */
+export const labPrefix = (tag: string): string => `${LAB_AREA}-${tag}-`;
+
+async function startListener(ns: string, ports: TwinPorts, addresses: readonly string[]): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, JSON.stringify({ ...ports, addresses })], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`listener in ${ns} did not start`)), 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`listener in ${ns} exited with ${code}`)));
+  });
+  child.unref();
+  return child;
+}
+
+/**
+ * Builds the twin of `site` (planned with its compiled policy). `sources` are extra
+ * addresses of the state network (VPN role samples, the internet sample) to bind.
+ */
+export async function buildTwin(inv: Inventory, site: SitePlan, tag: string, sources: readonly string[], ports: TwinPorts): Promise<Twin> {
+  const prefix = labPrefix(tag);
+  removeByPrefix(prefix);
+  const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall' && d.platform === 'nftables');
+  if (!fw) throw new Error(`site ${site.code} has no nftables firewall to run in the lab`);
+  const fwNs = `${prefix}fw`;
+  const upNs = `${prefix}up`;
+  try {
+    createNamespace(fwNs);
+    createNamespace(upNs);
+    enableForwarding(fwNs);
+    const zones = new Map<string, { ns: string; address: string }>();
+    for (const z of fw.zones) {
+      const ns = `${prefix}z-${z.name}`;
+      createNamespace(ns);
+      const b = net.parseCidr(z.subnet);
+      // The same host address the analysis reasons about (core/policy check).
+      const host = z.dhcp?.start ?? net.intToIp(b.base + 20);
+      createVeth({ name: z.iface, ns: fwNs, address: `${z.gateway}/${z.prefix}` }, { name: 'eth0', ns, address: `${host}/${z.prefix}` });
+      addRoute(ns, 'default', z.gateway);
+      zones.set(z.name, { ns, address: host });
+    }
+    createVeth({ name: 'wan', ns: fwNs, address: `${fw.wan.address}/${fw.wan.prefix}` }, { name: 'eth0', ns: upNs, address: `${fw.wan.gateway}/${fw.wan.prefix}` });
+    addRoute(fwNs, 'default', fw.wan.gateway);
+    // The state network routes the site's block to the site's WAN address.
+    addRoute(upNs, site.block, fw.wan.address);
+    const bound = new Set<string>();
+    for (const s of inv.org.services) {
+      for (const a of s.addresses) {
+        if (a.endsWith('/0')) continue;
+        const b = net.parseCidr(a);
+        bound.add(net.intToIp(b.prefix >= 31 ? b.base : b.base + 1));
+      }
+    }
+    for (const s of sources) bound.add(s);
+    for (const ip of [...bound].sort()) addAddress(upNs, 'lo', `${ip}/32`);
+    nsRun(fwNs, ['nft', '-f', '-'], { input: renderDevice(fw).artefacts[0]!.content });
+    const listeners = [await startListener(upNs, ports, [...bound])];
+    for (const z of zones.values()) listeners.push(await startListener(z.ns, ports, [z.address]));
+    return { prefix, site: site.code, firewall: fwNs, zones, upstream: upNs, listeners };
+  } catch (e) {
+    removeByPrefix(prefix);
+    throw e;
+  }
+}
+
+/** Removes every namespace of the twin; processes inside them die with them. */
+export function destroyTwin(tag: string): string[] {
+  return removeByPrefix(labPrefix(tag)).namespaces;
+}
