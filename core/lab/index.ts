@@ -3,3 +3,9 @@
 export { buildTwin, destroyTwin, labPrefix, LAB_AREA, type Twin } from './twin.js';
 export { planProbes, runProbes, portsOf, type Probe, type ProbeResult } from './probes.js';
 export { canUseNamespaces, listNamespaces } from './netns.js';
+import { removeByPrefix } from './netns.js';
+import { LAB_AREA } from './twin.js';
+
+/** Every twin any `lab up` made (names `opl-<site>-...`). */
+export const removeAllTwins = (): string[] => removeByPrefix(`${LAB_AREA}-`).namespaces;
+export { labUp, labTest, labDown, type LabReport } from './session.js';

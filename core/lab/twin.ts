@@ -43,6 +43,9 @@ async function startListener(ns: string, ports: TwinPorts, addresses: readonly s
     });
     child.on('exit', (code) => reject(new Error(`listener in ${ns} exited with ${code}`)));
   });
+  // The listener outlives this process (it dies with its namespace at `lab down`).
+  child.removeAllListeners('exit');
+  child.stdout!.destroy();
   child.unref();
   return child;
 }
@@ -95,6 +98,29 @@ export async function buildTwin(inv: Inventory, site: SitePlan, tag: string, sou
     removeByPrefix(prefix);
     throw e;
   }
+}
+
+/** The twin of `site` as `buildTwin` named it, for commands run after `lab up`. */
+export function attachTwin(site: SitePlan, tag: string): Twin {
+  const prefix = labPrefix(tag);
+  const zones = new Map<string, { ns: string; address: string }>();
+  for (const z of site.zones) {
+    zones.set(z.name, { ns: `${prefix}z-${z.name}`, address: z.dhcp?.start ?? net.intToIp(net.parseCidr(z.subnet).base + 20) });
+  }
+  return { prefix, site: site.code, firewall: `${prefix}fw`, zones, upstream: `${prefix}up`, listeners: [] };
+}
+
+/** Loads a (re)compiled ruleset into the twin's firewall: one nft transaction. */
+export function loadRuleset(twin: Twin, site: SitePlan): void {
+  const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall' && d.platform === 'nftables');
+  if (!fw) throw new Error(`site ${site.code} has no nftables firewall`);
+  nsRun(twin.firewall, ['nft', '-f', '-'], { input: renderDevice(fw).artefacts[0]!.content });
+}
+
+/** Starts listeners for ports the running ones do not cover (a later policy may ask for more). */
+export async function addListeners(twin: Twin, ports: TwinPorts, addresses: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  if (!ports.tcp.length && !ports.udp.length) return;
+  for (const [ns, addrs] of addresses) await startListener(ns, ports, addrs);
 }
 
 /** Removes every namespace of the twin; processes inside them die with them. */

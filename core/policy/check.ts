@@ -31,7 +31,7 @@ const host = (cidr: string, offset: number) => {
 };
 
 // An address outside every private range stands for "the internet" in answers.
-const INTERNET_SAMPLE = '192.0.2.80';
+export const INTERNET_SAMPLE = '192.0.2.80';
 
 export function address(e: Endpoint, enf: Enforcement, site?: SitePlan): { ip: string; zone?: string } {
   switch (e.kind) {

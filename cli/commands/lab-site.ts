@@ -1,0 +1,88 @@
+// `outpost lab up | test | down`: the twin of a site, proven with packets.
+import type { Command } from 'commander';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
+import { labCommand } from './lab.js';
+
+interface LabFlags extends CommonFlags {
+  readonly site?: string;
+  readonly policy?: string;
+  readonly date?: string;
+  readonly stateDir: string;
+  readonly all?: boolean;
+}
+
+async function load(flags: LabFlags) {
+  if (process.getuid?.() !== 0) throw new UsageError('the lab builds network namespaces: run it as root');
+  if (!flags.site) throw new UsageError('which site? pass --site CODE (e.g. vac-esch)');
+  const { loadInventory } = await import('../../core/inventory/index.js');
+  const policy = await import('../../core/policy/index.js');
+  const { platformCatalogue } = await import('../../core/render/index.js');
+  const inv = loadInventory(flags.inventory, { platforms: platformCatalogue() });
+  if (!inv.ok) return { diagnostics: inv.diagnostics };
+  const loaded = policy.loadPolicy(flags.policy ?? policy.policyFileFor(flags.inventory), inv.value);
+  if (!loaded.ok) return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics] };
+  if (!inv.value.sites.some((s) => s.code === flags.site)) throw new UsageError(`no site ${flags.site} in ${flags.inventory}`);
+  return { diagnostics: loaded.diagnostics, inv: inv.value, policy: loaded.value, date: flags.date ?? policy.today(), site: flags.site };
+}
+
+const common = (cmd: Command) =>
+  withJson(withInventory(cmd))
+    .option('-s, --site <code>', 'the site')
+    .option('-p, --policy <file>', 'access policy (default: policies/access.yaml beside the inventory)')
+    .option('--date <YYYY-MM-DD>', 'evaluate rule expiry as of this day (default: today)')
+    .option('--state-dir <dir>', 'where the lab keeps its state', '.outpost');
+
+export function register(program: Command): void {
+  const lab = labCommand(program);
+  common(lab.command('up'))
+    .description("build the site's twin: its firewall running the rendered nftables ruleset, a host per zone, the state network with every service and a source per VPN role (root)")
+    .addHelpText('after', '\nExample:\n  sudo outpost lab up --site vac-esch && sudo outpost lab test --site vac-esch && sudo outpost lab down --site vac-esch')
+    .action(async (flags: LabFlags) => {
+      const out = outputFor(flags);
+      const ctx = await load(flags);
+      if (!ctx.inv) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
+      const { labUp } = await import('../../core/lab/index.js');
+      out.info(`building the twin of ${ctx.site}...`);
+      const { twin, probes } = await labUp(ctx.inv, ctx.policy, ctx.site, ctx.date, flags.stateDir);
+      if (flags.json) out.json({ ok: true, site: ctx.site, namespaces: [twin.firewall, twin.upstream, ...[...twin.zones.values()].map((z) => z.ns)], probes });
+      out.result(`lab ${ctx.site} is up: firewall ${twin.firewall}, ${twin.zones.size} zone hosts, state network ${twin.upstream}; ${probes} probes ready (outpost lab test --site ${ctx.site})`);
+    });
+  common(lab.command('test'))
+    .description('prove the compiled policy with real packets in the twin: every policy test of the site and every zone to every service; exit 1 on any mismatch')
+    .action(async (flags: LabFlags) => {
+      const out = outputFor(flags);
+      const ctx = await load(flags);
+      if (!ctx.inv) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
+      const { labTest } = await import('../../core/lab/index.js');
+      let r;
+      try {
+        r = await labTest(ctx.inv, ctx.policy, ctx.site, ctx.date, flags.stateDir);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const bad = r.results.filter((x) => !x.ok);
+      for (const x of r.results) {
+        const expected = x.expect === undefined ? (x.analysis ? 'allow' : 'deny') : x.expect ? 'allow' : 'deny';
+        out.result(`${x.ok ? 'ok  ' : 'FAIL'}  ${x.name}  expected ${expected} (analysis: ${x.analysis ? 'allow' : 'deny'} by ${x.rule}), observed ${x.observed ? 'allow' : 'deny'}`);
+      }
+      for (const t of r.analysisOnly) out.info(`analysis only (decided by the VPN gateway): ${t.name}`);
+      out.result(`${r.results.length - bad.length} passed, ${bad.length} failed`);
+      if (flags.json) out.json({ ok: r.ok, site: r.site, passed: r.results.length - bad.length, failed: bad.length, probes: r.results, analysisOnly: r.analysisOnly.map((t) => t.name) });
+      process.exitCode = r.ok ? EXIT.OK : EXIT.FINDINGS;
+    });
+  withJson(lab.command('down'))
+    .description('remove the twin of a site (or every lab twin with --all), also after a crash')
+    .option('-s, --site <code>', 'the site')
+    .option('--all', 'every namespace outpost lab made')
+    .option('--state-dir <dir>', 'where the lab keeps its state', '.outpost')
+    .action(async (flags: LabFlags) => {
+      if (process.getuid?.() !== 0) throw new UsageError('the lab builds network namespaces: run it as root');
+      const out = outputFor(flags);
+      const lab = await import('../../core/lab/index.js');
+      if (!flags.site && !flags.all) throw new UsageError('pass --site CODE or --all');
+      const removed = flags.site ? lab.labDown(flags.stateDir, flags.site) : lab.removeAllTwins();
+      if (flags.json) out.json({ ok: true, removed });
+      out.result(`removed ${removed.length} namespace(s)`);
+    });
+}

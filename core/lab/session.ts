@@ -1,0 +1,77 @@
+// `lab up | test | down` for a site: build the twin once, then prove any compile of the
+// policy against it. State (names, listening ports) lives in <state>/lab/<site>/twin.json.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Inventory } from '../inventory/index.js';
+import { enforcement, type AccessPolicy, type PolicyTest } from '../policy/index.js';
+import { net } from '../inventory/index.js';
+import { addListeners, attachTwin, buildTwin, destroyTwin, loadRuleset, type Twin, type TwinPorts } from './twin.js';
+import { planProbes, portsOf, runProbes, type ProbeResult } from './probes.js';
+import { INTERNET_SAMPLE } from '../policy/check.js';
+
+interface TwinState {
+  readonly tag: string;
+  readonly ports: TwinPorts;
+}
+
+const stateFile = (stateDir: string, site: string) => join(stateDir, 'lab', site, 'twin.json');
+
+/** A sample source address per VPN role pool: what the analysis uses for "role:X". */
+function roleSources(pools: ReadonlyMap<string, string>): string[] {
+  return [...pools.values()].map((c) => net.intToIp(net.parseCidr(c).base + 10));
+}
+
+export async function labUp(inv: Inventory, policy: AccessPolicy, site: string, date: string, stateDir: string, tag = site): Promise<{ twin: Twin; probes: number }> {
+  const enf = enforcement(inv, policy, date);
+  const plan = enf.sites.find((s) => s.code === site);
+  if (!plan) throw new Error(`no site ${site}`);
+  const { probes } = planProbes(enf, policy.tests, site);
+  const ports = portsOf(probes);
+  const twin = await buildTwin(inv, plan, tag, [...roleSources(enf.pools), INTERNET_SAMPLE], ports);
+  mkdirSync(join(stateDir, 'lab', site), { recursive: true });
+  writeFileSync(stateFile(stateDir, site), JSON.stringify({ tag, ports } satisfies TwinState, null, 2));
+  return { twin, probes: probes.length };
+}
+
+export interface LabReport {
+  readonly site: string;
+  readonly results: readonly ProbeResult[];
+  /** Tests decided by the VPN gateway alone, checked by analysis (`policy test`), not by packets. */
+  readonly analysisOnly: readonly PolicyTest[];
+  readonly ok: boolean;
+}
+
+export async function labTest(inv: Inventory, policy: AccessPolicy, site: string, date: string, stateDir: string): Promise<LabReport> {
+  const file = stateFile(stateDir, site);
+  if (!existsSync(file)) throw new Error(`no lab for ${site}: run outpost lab up --site ${site} first`);
+  const state = JSON.parse(readFileSync(file, 'utf8')) as TwinState;
+  const enf = enforcement(inv, policy, date);
+  const plan = enf.sites.find((s) => s.code === site)!;
+  const twin = attachTwin(plan, state.tag);
+  // The firewall runs exactly what this policy compiles to, so packets judge this compile.
+  loadRuleset(twin, plan);
+  const { probes, analysisOnly } = planProbes(enf, policy.tests, site);
+  const need = portsOf(probes);
+  const missing: TwinPorts = { tcp: need.tcp.filter((p) => !state.ports.tcp.includes(p)), udp: need.udp.filter((p) => !state.ports.udp.includes(p)) };
+  const addresses = new Map<string, string[]>([[twin.upstream, [...roleSources(enf.pools), INTERNET_SAMPLE]]]);
+  for (const z of twin.zones.values()) addresses.set(z.ns, [z.address]);
+  if (missing.udp.length) {
+    // UDP listeners bind per address; the state network's service addresses come from the plan.
+    const services = inv.org.services.flatMap((s) => s.addresses.filter((a) => !a.endsWith('/0')).map((a) => net.intToIp(net.parseCidr(a).prefix >= 31 ? net.parseCidr(a).base : net.parseCidr(a).base + 1)));
+    addresses.set(twin.upstream, [...addresses.get(twin.upstream)!, ...services]);
+  }
+  await addListeners(twin, missing, addresses);
+  if (missing.tcp.length || missing.udp.length) {
+    writeFileSync(file, JSON.stringify({ tag: state.tag, ports: { tcp: [...state.ports.tcp, ...missing.tcp], udp: [...state.ports.udp, ...missing.udp] } }, null, 2));
+  }
+  const results = await runProbes(twin, probes);
+  return { site, results, analysisOnly, ok: results.every((r) => r.ok) };
+}
+
+export function labDown(stateDir: string, site: string): string[] {
+  const file = stateFile(stateDir, site);
+  const tag = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TwinState).tag : site;
+  const removed = destroyTwin(tag);
+  rmSync(join(stateDir, 'lab', site), { recursive: true, force: true });
+  return removed;
+}
