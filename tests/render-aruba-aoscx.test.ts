@@ -2,13 +2,12 @@
 // port-authentication kinds and parked uplinks; then intent-against-text checks over
 // every aruba-aoscx switch of the example.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { planInventory, type SwitchIntent } from '../core/plan/index.js';
 import { renderDevice } from '../core/render/index.js';
 import { portName } from '../templates/switch/aruba-aoscx/target.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { expectGolden } from './support/golden.js';
+import { exampleInventory } from './support/inventory.js';
 
 const loaded = loadInventory(exampleInventory);
 if (!loaded.ok) throw new Error('example inventory must load');
@@ -35,10 +34,8 @@ describe('aruba-aoscx target', () => {
   it('renders act-grev-asw1 exactly as the golden file', () => {
     const sw = switches.find((d) => d.hostname === 'act-grev-asw1')!;
     const [artefact] = renderDevice(sw).artefacts;
-    const golden = join(repoRoot, 'tests/golden/aruba-aoscx/act-grev-asw1.cfg');
-    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, artefact!.content);
     expect(artefact!.path).toBe('act-grev/act-grev-asw1.cfg');
-    expect(artefact!.content).toBe(readFileSync(golden, 'utf8'));
+    expectGolden(artefact!.content, 'aruba-aoscx/act-grev-asw1.cfg');
   });
 
   it('numbers uplink ports after the front panel (6100-24G: 1/1/25-28)', () => {

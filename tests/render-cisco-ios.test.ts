@@ -2,13 +2,12 @@
 // checks over every cisco-ios switch of the example that read the intent and the text
 // side by side, so a template slip that leaves a port open fails here.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { planInventory, type SwitchIntent } from '../core/plan/index.js';
 import { renderDevice } from '../core/render/index.js';
 import { portName } from '../templates/switch/cisco-ios/target.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { expectGolden } from './support/golden.js';
+import { exampleInventory } from './support/inventory.js';
 
 const loaded = loadInventory(exampleInventory);
 if (!loaded.ok) throw new Error('example inventory must load');
@@ -35,10 +34,8 @@ describe('cisco-ios target', () => {
   it('renders vac-esch-asw4 exactly as the golden file', () => {
     const sw = switches.find((d) => d.hostname === 'vac-esch-asw4')!;
     const [artefact] = renderDevice(sw).artefacts;
-    const golden = join(repoRoot, 'tests/golden/cisco-ios/vac-esch-asw4.cfg');
-    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, artefact!.content);
     expect(artefact!.path).toBe('vac-esch/vac-esch-asw4.cfg');
-    expect(artefact!.content).toBe(readFileSync(golden, 'utf8'));
+    expectGolden(artefact!.content, 'cisco-ios/vac-esch-asw4.cfg');
   });
 
   it('names front ports 1/0/N and network-module uplinks 1/1/N', () => {

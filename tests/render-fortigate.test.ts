@@ -3,12 +3,11 @@
 // policies back: rule order, NAT only towards the WAN for masqueraded zones,
 // management restricted, SNMPv3 only, secrets as placeholders.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { planInventory, type FirewallIntent, type RuleCompiler } from '../core/plan/index.js';
 import { renderDevice } from '../core/render/index.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { expectGolden } from './support/golden.js';
+import { exampleInventory } from './support/inventory.js';
 
 const loaded = loadInventory(exampleInventory);
 if (!loaded.ok) throw new Error('example inventory must load');
@@ -58,10 +57,8 @@ function table(path: string): Map<string, Map<string, string>> {
 describe('fortigate target', () => {
   it('renders cc-lux-fw1 exactly as the golden file', () => {
     const [artefact] = renderDevice(fw).artefacts;
-    const golden = join(repoRoot, 'tests/golden/fortigate/cc-lux-fw1.conf');
-    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, artefact!.content);
     expect(artefact!.path).toBe('cc-lux/cc-lux-fw1.conf');
-    expect(artefact!.content).toBe(readFileSync(golden, 'utf8'));
+    expectGolden(artefact!.content, 'fortigate/cc-lux-fw1.conf');
   });
 
   it('turns every zone into a VLAN interface with its gateway, and only management answers SSH and SNMP', () => {

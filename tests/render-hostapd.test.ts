@@ -4,13 +4,14 @@
 // promises read back from the text: staff SSIDs enterprise, guest isolated.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { planInventory, type ApIntent } from '../core/plan/index.js';
 import { renderDevice } from '../core/render/index.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { expectGolden } from './support/golden.js';
+import { exampleInventory } from './support/inventory.js';
 
 const loaded = loadInventory(exampleInventory);
 if (!loaded.ok) throw new Error('example inventory must load');
@@ -53,10 +54,8 @@ describe('hostapd target', () => {
   it('renders vac-esch-ap1 exactly as the golden file', () => {
     const ap = aps.find((d) => d.hostname === 'vac-esch-ap1')!;
     const [artefact] = renderDevice(ap).artefacts;
-    const golden = join(repoRoot, 'tests/golden/hostapd/vac-esch-ap1.hostapd.conf');
-    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, artefact!.content);
     expect(artefact!.path).toBe('vac-esch/vac-esch-ap1.hostapd.conf');
-    expect(artefact!.content).toBe(readFileSync(golden, 'utf8'));
+    expectGolden(artefact!.content, 'hostapd/vac-esch-ap1.hostapd.conf');
   });
 
   it('produces files the real hostapd parser accepts, for every hostapd AP, and it would reject a broken one', () => {

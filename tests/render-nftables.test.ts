@@ -2,13 +2,14 @@
 // every firewall ruleset of the example with a representative rule set.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { planInventory, type RuleCompiler } from '../core/plan/index.js';
 import { renderDevice } from '../core/render/index.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { expectGolden } from './support/golden.js';
+import { exampleInventory } from './support/inventory.js';
 
 const loaded = loadInventory(exampleInventory);
 if (!loaded.ok) throw new Error('example inventory must load');
@@ -37,10 +38,8 @@ describe('nftables target', () => {
   it('renders vac-esch-fw1 exactly as the golden file', () => {
     const fw = firewalls.find((d) => d.hostname === 'vac-esch-fw1')!;
     const [artefact] = renderDevice(fw).artefacts;
-    const golden = join(repoRoot, 'tests/golden/nftables/vac-esch-fw1.nft');
-    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, artefact!.content);
     expect(artefact!.path).toBe('vac-esch/vac-esch-fw1.nft');
-    expect(artefact!.content).toBe(readFileSync(golden, 'utf8'));
+    expectGolden(artefact!.content, 'nftables/vac-esch-fw1.nft');
   });
 
   it('produces rulesets the real nft parser accepts, for every nftables firewall', () => {

@@ -5,12 +5,11 @@
 // sets, strict "too many arguments"); libuci itself is not packaged for Debian, so
 // the real `uci import` cannot run here.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { planInventory, type ApIntent } from '../core/plan/index.js';
 import { renderDevice } from '../core/render/index.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { expectGolden } from './support/golden.js';
+import { exampleInventory } from './support/inventory.js';
 
 const loaded = loadInventory(exampleInventory);
 if (!loaded.ok) throw new Error('example inventory must load');
@@ -89,9 +88,7 @@ describe('openwrt target', () => {
     const arts = renderDevice(ap).artefacts;
     expect(arts.map((a) => a.path)).toEqual(['wireless', 'network', 'system', 'dropbear'].map((p) => `vac-findel/vac-findel-ap1/${p}`));
     for (const a of arts) {
-      const golden = join(repoRoot, 'tests/golden/openwrt', `vac-findel-ap1.${a.path.split('/').pop()}`);
-      if (process.env.UPDATE_GOLDEN) writeFileSync(golden, a.content);
-      expect(a.content).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(a.content, `openwrt/vac-findel-ap1.${a.path.split('/').pop()}`);
     }
   });
 
