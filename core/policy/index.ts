@@ -1,6 +1,6 @@
 // Public face of the access-policy stage: load, compile into site firewalls and the VPN
 // gateway, and answer questions on the compiled result.
-import { join, dirname, resolve } from 'node:path';
+import { join, dirname } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import { planInventory } from '../plan/index.js';
 import { compileGateway, compilePolicy } from './compile.js';
@@ -16,7 +16,8 @@ export { check, runTests, type Answer, type Enforcement, type Hop, type TestResu
 
 /** The access policy beside an inventory folder: <inventory>/../policies/access.yaml. */
 export function policyFileFor(inventoryDir: string): string {
-  return join(dirname(resolve(inventoryDir)), 'policies', 'access.yaml');
+  // Relative stays relative, so messages read `policies/access.yaml:25`.
+  return join(dirname(inventoryDir.replace(/\/+$/, '')), 'policies', 'access.yaml');
 }
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
