@@ -6,6 +6,7 @@ import { loadInventory } from '../core/inventory/index.js';
 import { planInventory, type SwitchIntent } from '../core/plan/index.js';
 import { renderDevice } from '../core/render/index.js';
 import { portName } from '../templates/switch/aruba-aoscx/target.js';
+import { blocks } from './support/config-blocks.js';
 import { expectGolden } from './support/golden.js';
 import { exampleInventory } from './support/inventory.js';
 
@@ -17,18 +18,7 @@ const switches = plan.sites
   .filter((d): d is SwitchIntent => d.kind === 'switch' && d.platform === 'aruba-aoscx');
 const render = (sw: SwitchIntent) => renderDevice(sw).artefacts[0]!.content;
 
-/** `interface X` blocks (4-space indented bodies), by interface name. */
-function interfaces(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let current: string[] | null = null;
-  for (const line of text.split('\n')) {
-    const m = /^interface (.+)$/.exec(line);
-    if (m) out.set(m[1]!, (current = []));
-    else if (current && line.startsWith('    ')) current.push(line.trim());
-    else current = null;
-  }
-  return out;
-}
+const interfaces = (text: string) => blocks(text, /^interface (.+)$/, '    ');
 
 describe('aruba-aoscx target', () => {
   it('renders act-grev-asw1 exactly as the golden file', () => {
