@@ -36,7 +36,7 @@ const common = (cmd: Command) =>
 export function register(program: Command): void {
   const lab = labCommand(program);
   common(lab.command('up'))
-    .description("build the site's twin: its firewall running the rendered nftables ruleset, a host per zone, the state network with every service and a source per VPN role (root)")
+    .description("build the site's twin: its firewall running the rendered nftables ruleset, a host per zone, the state network with every service, and the VPN gateway running its compiled ruleset in front of one agent per role (root)")
     .addHelpText('after', '\nExample:\n  sudo outpost lab up --site vac-esch && sudo outpost lab test --site vac-esch && sudo outpost lab down --site vac-esch')
     .action(async (flags: LabFlags) => {
       const out = outputFor(flags);
@@ -66,9 +66,8 @@ export function register(program: Command): void {
         const expected = x.expect === undefined ? (x.analysis ? 'allow' : 'deny') : x.expect ? 'allow' : 'deny';
         out.result(`${x.ok ? 'ok  ' : 'FAIL'}  ${x.name}  expected ${expected} (analysis: ${x.analysis ? 'allow' : 'deny'} by ${x.rule}), observed ${x.observed ? 'allow' : 'deny'}`);
       }
-      for (const t of r.analysisOnly) out.info(`analysis only (decided by the VPN gateway): ${t.name}`);
       out.result(`${r.results.length - bad.length} passed, ${bad.length} failed`);
-      if (flags.json) out.json({ ok: r.ok, site: r.site, passed: r.results.length - bad.length, failed: bad.length, probes: r.results, analysisOnly: r.analysisOnly.map((t) => t.name) });
+      if (flags.json) out.json({ ok: r.ok, site: r.site, passed: r.results.length - bad.length, failed: bad.length, probes: r.results });
       process.exitCode = r.ok ? EXIT.OK : EXIT.FINDINGS;
     });
   withJson(lab.command('down'))

@@ -14,9 +14,9 @@ export interface Probe {
   readonly port?: number;
   readonly src: string;
   readonly dst: string;
-  /** What the analysis says the site firewall does with this packet. */
+  /** What the analysis says every hop (VPN gateway, site firewall) does with this packet. */
   readonly analysis: boolean;
-  /** The embedded test's expectation, when the probe comes from a test whose every hop the twin realises. */
+  /** The embedded test's expectation, for probes that come from a test. */
   readonly expect?: boolean;
   readonly rule: string;
 }
@@ -26,11 +26,9 @@ export interface ProbeResult extends Probe {
   readonly ok: boolean;
 }
 
-function toProbe(name: string, from: Endpoint, to: Endpoint, answer: Answer, test?: PolicyTest): Probe | undefined {
-  const hop = answer.hops.find((h) => h.at !== 'vpn-gateway');
-  if (!hop) return undefined; // decided by the VPN gateway alone: analysis only
-  const realisedEverywhere = answer.hops.every((h) => h.at !== 'vpn-gateway');
+function toProbe(name: string, from: Endpoint, to: Endpoint, answer: Answer, test?: PolicyTest): Probe {
   const p = answer.packet;
+  const deciding = answer.hops.find((h) => !h.allowed) ?? answer.hops[answer.hops.length - 1];
   return {
     name,
     from,
@@ -39,28 +37,21 @@ function toProbe(name: string, from: Endpoint, to: Endpoint, answer: Answer, tes
     ...(p.port !== undefined ? { port: p.port } : {}),
     src: p.src,
     dst: p.dst,
-    analysis: hop.allowed,
-    ...(test && realisedEverywhere ? { expect: test.expect === 'allow' } : {}),
-    rule: hop.rule ? hop.rule.id : 'default deny',
+    analysis: answer.allowed,
+    ...(test ? { expect: test.expect === 'allow' } : {}),
+    rule: deciding ? `${deciding.at}: ${deciding.rule ? deciding.rule.id : 'default deny'}` : 'no hop',
   };
 }
 
 const label = (e: Endpoint) => (e.kind === 'any' ? 'any' : e.kind === 'net' ? `net:${e.cidr}` : `${e.kind}:${e.name}`);
 
-/** Probes for one site: its embedded tests, then every zone to every service on the service's first port. */
-export function planProbes(enf: Enforcement, tests: readonly PolicyTest[], site: string): { probes: Probe[]; analysisOnly: PolicyTest[] } {
+/** Probes for one site: its embedded tests (and the site-less VPN role tests), then every zone to every service on the service's first port. */
+export function planProbes(enf: Enforcement, tests: readonly PolicyTest[], site: string): { probes: Probe[] } {
   const probes: Probe[] = [];
-  const analysisOnly: PolicyTest[] = [];
   for (const t of tests) {
+    // Role tests without a site are decided by the VPN gateway: every twin holds one.
     if (t.site !== site && t.site !== undefined) continue;
-    if (t.site === undefined && t.from.kind === 'role' && t.to.kind !== 'zone') {
-      analysisOnly.push(t);
-      continue;
-    }
-    const answer = check(enf, t.from, t.to, t.port, site);
-    const p = toProbe(`test: ${t.name}`, t.from, t.to, answer, t);
-    if (p) probes.push(p);
-    else analysisOnly.push(t);
+    probes.push(toProbe(`test: ${t.name}`, t.from, t.to, check(enf, t.from, t.to, t.port, t.site ?? site), t));
   }
   const plan = enf.sites.find((s) => s.code === site)!;
   for (const z of plan.zones) {
@@ -68,11 +59,10 @@ export function planProbes(enf: Enforcement, tests: readonly PolicyTest[], site:
       const from: Endpoint = { kind: 'zone', name: z.name };
       const to: Endpoint = { kind: 'service', name: s.name };
       const port: PortRange = s.ports[0]!;
-      const p = toProbe(`matrix: ${label(from)} -> ${label(to)} ${port.from}/${port.proto}`, from, to, check(enf, from, to, port, site));
-      if (p) probes.push(p);
+      probes.push(toProbe(`matrix: ${label(from)} -> ${label(to)} ${port.from}/${port.proto}`, from, to, check(enf, from, to, port, site)));
     }
   }
-  return { probes, analysisOnly };
+  return { probes };
 }
 
 function runIn(ns: string, probes: readonly Probe[]): Promise<boolean[]> {
@@ -89,7 +79,7 @@ function runIn(ns: string, probes: readonly Probe[]): Promise<boolean[]> {
 export async function runProbes(twin: Twin, probes: readonly Probe[]): Promise<ProbeResult[]> {
   const bySource = new Map<string, number[]>();
   probes.forEach((p, i) => {
-    const ns = p.from.kind === 'zone' ? twin.zones.get(p.from.name)?.ns : twin.upstream;
+    const ns = p.from.kind === 'zone' ? twin.zones.get(p.from.name)?.ns : p.from.kind === 'role' ? twin.agents : twin.upstream;
     if (!ns) throw new Error(`the twin of ${twin.site} has no zone ${label(p.from)}`);
     bySource.set(ns, [...(bySource.get(ns) ?? []), i]);
   });

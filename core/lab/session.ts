@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
-import { enforcement, type AccessPolicy, type PolicyTest } from '../policy/index.js';
+import { compileGateway, enforcement, type AccessPolicy } from '../policy/index.js';
 import { net } from '../inventory/index.js';
 import { addListeners, attachTwin, buildTwin, destroyTwin, loadRuleset, type Twin, type TwinPorts } from './twin.js';
 import { planProbes, portsOf, runProbes, type ProbeResult } from './probes.js';
@@ -27,7 +27,7 @@ export async function labUp(inv: Inventory, policy: AccessPolicy, site: string, 
   if (!plan) throw new Error(`no site ${site}`);
   const { probes } = planProbes(enf, policy.tests, site);
   const ports = portsOf(probes);
-  const twin = await buildTwin(inv, plan, tag, [...roleSources(enf.pools), INTERNET_SAMPLE], ports);
+  const twin = await buildTwin(inv, plan, tag, compileGateway(inv, policy, enf.sites, date), roleSources(enf.pools), [INTERNET_SAMPLE], ports);
   mkdirSync(join(stateDir, 'lab', site), { recursive: true });
   writeFileSync(stateFile(stateDir, site), JSON.stringify({ tag, ports } satisfies TwinState, null, 2));
   return { twin, probes: probes.length };
@@ -36,8 +36,6 @@ export async function labUp(inv: Inventory, policy: AccessPolicy, site: string, 
 export interface LabReport {
   readonly site: string;
   readonly results: readonly ProbeResult[];
-  /** Tests decided by the VPN gateway alone, checked by analysis (`policy test`), not by packets. */
-  readonly analysisOnly: readonly PolicyTest[];
   readonly ok: boolean;
 }
 
@@ -49,11 +47,11 @@ export async function labTest(inv: Inventory, policy: AccessPolicy, site: string
   const plan = enf.sites.find((s) => s.code === site)!;
   const twin = attachTwin(plan, state.tag);
   // The firewall runs exactly what this policy compiles to, so packets judge this compile.
-  loadRuleset(twin, plan);
-  const { probes, analysisOnly } = planProbes(enf, policy.tests, site);
+  loadRuleset(twin, plan, compileGateway(inv, policy, enf.sites, date));
+  const { probes } = planProbes(enf, policy.tests, site);
   const need = portsOf(probes);
   const missing: TwinPorts = { tcp: need.tcp.filter((p) => !state.ports.tcp.includes(p)), udp: need.udp.filter((p) => !state.ports.udp.includes(p)) };
-  const addresses = new Map<string, string[]>([[twin.upstream, [...roleSources(enf.pools), INTERNET_SAMPLE]]]);
+  const addresses = new Map<string, string[]>([[twin.upstream, [INTERNET_SAMPLE]]]);
   for (const z of twin.zones.values()) addresses.set(z.ns, [z.address]);
   if (missing.udp.length) {
     // UDP listeners bind per address; the state network's service addresses come from the plan.
@@ -65,7 +63,7 @@ export async function labTest(inv: Inventory, policy: AccessPolicy, site: string
     writeFileSync(file, JSON.stringify({ tag: state.tag, ports: { tcp: [...state.ports.tcp, ...missing.tcp], udp: [...state.ports.udp, ...missing.udp] } }, null, 2));
   }
   const results = await runProbes(twin, probes);
-  return { site, results, analysisOnly, ok: results.every((r) => r.ok) };
+  return { site, results, ok: results.every((r) => r.ok) };
 }
 
 export function labDown(stateDir: string, site: string): string[] {

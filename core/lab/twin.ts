@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Inventory } from '../inventory/index.js';
 import { net } from '../inventory/index.js';
-import type { FirewallIntent, SitePlan } from '../plan/index.js';
+import type { AddressSet, FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
 import { renderDevice } from '../render/index.js';
 import { addAddress, addRoute, createNamespace, createVeth, enableForwarding, nsRun, removeByPrefix } from './netns.js';
 import { LISTENER } from './agents.js';
@@ -18,8 +18,11 @@ export interface Twin {
   readonly firewall: string;
   /** Namespace of each zone's host, and the host's address. */
   readonly zones: ReadonlyMap<string, { readonly ns: string; readonly address: string }>;
-  /** The state network: services, VPN role sources, the internet sample. */
+  /** The state network: every service address and the internet sample. */
   readonly upstream: string;
+  /** The VPN gateway running its compiled ruleset, and the remote agents behind it (one source per role pool). */
+  readonly gateway: string;
+  readonly agents: string;
   readonly listeners: readonly ChildProcess[];
 }
 
@@ -50,21 +53,43 @@ async function startListener(ns: string, ports: TwinPorts, addresses: readonly s
   return child;
 }
 
+// Point-to-point links of the twin's own making, inside its namespaces only.
+const GW_UP = { up: '100.127.255.1', gw: '100.127.255.2' };
+const GW_AGENTS = { gw: '100.127.255.5', agents: '100.127.255.6' };
+
+/** The VPN gateway as a firewall with no zones: the template renders its rules as they are. */
+export function gatewayIntent(fw: FirewallIntent, gateway: { sets: readonly AddressSet[]; rules: readonly FirewallRule[] }): FirewallIntent {
+  return { ...fw, hostname: 'vpn-gateway', zones: [], masquerade: [], sets: gateway.sets, rules: gateway.rules };
+}
+
 /**
- * Builds the twin of `site` (planned with its compiled policy). `sources` are extra
- * addresses of the state network (VPN role samples, the internet sample) to bind.
+ * Builds the twin of `site` (planned with its compiled policy) and of the VPN gateway in
+ * front of the remote agents. `agentSources` are the role samples, `extra` further
+ * state-network addresses (the internet sample).
  */
-export async function buildTwin(inv: Inventory, site: SitePlan, tag: string, sources: readonly string[], ports: TwinPorts): Promise<Twin> {
+export async function buildTwin(
+  inv: Inventory,
+  site: SitePlan,
+  tag: string,
+  gateway: { sets: readonly AddressSet[]; rules: readonly FirewallRule[] },
+  agentSources: readonly string[],
+  extra: readonly string[],
+  ports: TwinPorts,
+): Promise<Twin> {
   const prefix = labPrefix(tag);
   removeByPrefix(prefix);
   const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall' && d.platform === 'nftables');
   if (!fw) throw new Error(`site ${site.code} has no nftables firewall to run in the lab`);
   const fwNs = `${prefix}fw`;
   const upNs = `${prefix}up`;
+  const gwNs = `${prefix}gw`;
+  const agentsNs = `${prefix}vpn`;
   try {
-    createNamespace(fwNs);
-    createNamespace(upNs);
+    for (const ns of [fwNs, upNs, gwNs, agentsNs]) createNamespace(ns);
     enableForwarding(fwNs);
+    enableForwarding(gwNs);
+    // The state network carries agents to the sites.
+    enableForwarding(upNs);
     const zones = new Map<string, { ns: string; address: string }>();
     for (const z of fw.zones) {
       const ns = `${prefix}z-${z.name}`;
@@ -88,12 +113,23 @@ export async function buildTwin(inv: Inventory, site: SitePlan, tag: string, sou
         bound.add(net.intToIp(b.prefix >= 31 ? b.base : b.base + 1));
       }
     }
-    for (const s of sources) bound.add(s);
+    for (const s of extra) bound.add(s);
     for (const ip of [...bound].sort()) addAddress(upNs, 'lo', `${ip}/32`);
     nsRun(fwNs, ['nft', '-f', '-'], { input: renderDevice(fw).artefacts[0]!.content });
+    // Remote agents reach everything through the VPN gateway, as they do for real.
+    createVeth({ name: 'wan', ns: gwNs, address: `${GW_UP.gw}/30` }, { name: 'eth1', ns: upNs, address: `${GW_UP.up}/30` });
+    createVeth({ name: 'tun0', ns: gwNs, address: `${GW_AGENTS.gw}/30` }, { name: 'eth0', ns: agentsNs, address: `${GW_AGENTS.agents}/30` });
+    addRoute(gwNs, 'default', GW_UP.up);
+    addRoute(agentsNs, 'default', GW_AGENTS.gw);
+    for (const ip of agentSources) {
+      addAddress(agentsNs, 'lo', `${ip}/32`);
+      addRoute(upNs, `${ip}/32`, GW_UP.gw);
+      addRoute(gwNs, `${ip}/32`, GW_AGENTS.agents);
+    }
+    nsRun(gwNs, ['nft', '-f', '-'], { input: renderDevice(gatewayIntent(fw, gateway)).artefacts[0]!.content });
     const listeners = [await startListener(upNs, ports, [...bound])];
     for (const z of zones.values()) listeners.push(await startListener(z.ns, ports, [z.address]));
-    return { prefix, site: site.code, firewall: fwNs, zones, upstream: upNs, listeners };
+    return { prefix, site: site.code, firewall: fwNs, zones, upstream: upNs, gateway: gwNs, agents: agentsNs, listeners };
   } catch (e) {
     removeByPrefix(prefix);
     throw e;
@@ -107,14 +143,15 @@ export function attachTwin(site: SitePlan, tag: string): Twin {
   for (const z of site.zones) {
     zones.set(z.name, { ns: `${prefix}z-${z.name}`, address: z.dhcp?.start ?? net.intToIp(net.parseCidr(z.subnet).base + 20) });
   }
-  return { prefix, site: site.code, firewall: `${prefix}fw`, zones, upstream: `${prefix}up`, listeners: [] };
+  return { prefix, site: site.code, firewall: `${prefix}fw`, zones, upstream: `${prefix}up`, gateway: `${prefix}gw`, agents: `${prefix}vpn`, listeners: [] };
 }
 
-/** Loads a (re)compiled ruleset into the twin's firewall: one nft transaction. */
-export function loadRuleset(twin: Twin, site: SitePlan): void {
+/** Loads (re)compiled rulesets into the twin's firewall and VPN gateway: one nft transaction each. */
+export function loadRuleset(twin: Twin, site: SitePlan, gateway: { sets: readonly AddressSet[]; rules: readonly FirewallRule[] }): void {
   const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall' && d.platform === 'nftables');
   if (!fw) throw new Error(`site ${site.code} has no nftables firewall`);
   nsRun(twin.firewall, ['nft', '-f', '-'], { input: renderDevice(fw).artefacts[0]!.content });
+  nsRun(twin.gateway, ['nft', '-f', '-'], { input: renderDevice(gatewayIntent(fw, gateway)).artefacts[0]!.content });
 }
 
 /** Starts listeners for ports the running ones do not cover (a later policy may ask for more). */

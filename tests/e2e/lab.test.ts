@@ -47,7 +47,12 @@ describe('the lab twin', () => {
     for (const p of r.results) expect(p.observed, p.name).toBe(p.analysis);
     expect(r.results.filter((p) => !p.ok).map((p) => p.name)).toEqual([]);
     const tests = r.results.filter((p) => p.name.startsWith('test: '));
-    expect(tests.length).toBeGreaterThanOrEqual(15);
+    expect(tests.length).toBeGreaterThanOrEqual(25);
+    // Remote agents' tests cross the VPN gateway's real ruleset too.
+    const tracers = r.results.find((p) => p.name === 'test: tracers reach case management')!;
+    expect([tracers.observed, tracers.ok]).toEqual([true, true]);
+    const noRecords = r.results.find((p) => p.name === 'test: tracers do not read patient records')!;
+    expect([noRecords.observed, noRecords.ok]).toEqual([false, true]);
     // Both verdicts occur for real: the firewall lets some flows through and stops others.
     expect(r.results.some((p) => p.observed)).toBe(true);
     expect(r.results.some((p) => !p.observed)).toBe(true);
