@@ -9,7 +9,8 @@ import { register as push } from './push.js';
 import { register as drift } from './drift.js';
 import { register as policy } from './policy.js';
 import { register as labSite } from './lab-site.js';
+import { register as audit } from './audit.js';
 
 export function registerAll(program: Command): void {
-  for (const register of [validate, plan, render, identity, push, drift, policy, labSite]) register(program);
+  for (const register of [validate, plan, render, identity, push, drift, policy, audit, labSite]) register(program);
 }

@@ -17,6 +17,8 @@ export interface DriftResult {
   readonly state: DriftState;
   readonly diff: string;
   readonly detail: string;
+  /** What the device runs (secrets redacted), when it could be read: the audit parses it. */
+  readonly running?: DeviceConfig;
 }
 
 export interface DriftOptions {
@@ -50,9 +52,10 @@ export async function driftOf(work: readonly Work[], opts: DriftOptions): Promis
         if (driver.exactRunning === false) against = 'the rendered config (no confirmed push of it on record)';
       }
       const diff = redact(configDiff(target.hostname, view, running, ['intended', 'running']), opts.secrets);
+      const shown = running.map((f) => ({ name: f.name, content: redact(f.content, opts.secrets) }));
       return diff
-        ? { ...base, state: 'drifted' as const, diff, detail: `${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines differ from ${against}` }
-        : { ...base, state: 'in-sync' as const, diff: '', detail: `matches ${against}` };
+        ? { ...base, state: 'drifted' as const, diff, detail: `${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines differ from ${against}`, running: shown }
+        : { ...base, state: 'in-sync' as const, diff: '', detail: `matches ${against}`, running: shown };
     } catch (e) {
       const msg = redact((e as Error).message, opts.secrets);
       return { ...base, state: 'unreachable' as const, diff: '', detail: e instanceof HostKeyError ? `refused: ${msg}` : msg };

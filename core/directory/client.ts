@@ -67,11 +67,12 @@ const PERSON_ATTRS = ['uid', 'objectClass', 'uidNumber', 'pwdAccountLockedTime',
  * `only`, reads just those people and, for each group, whether they are in it: enough
  * to plan one onboarding without reading 11,670 entries.
  */
-export async function readState(client: Client, layout: Layout, opts: { pageSize?: number; only?: readonly string[] } = {}): Promise<CurrentState> {
+export async function readState(client: Client, layout: Layout, opts: { pageSize?: number; only?: readonly string[]; extraAttributes?: readonly string[] } = {}): Promise<CurrentState> {
   const containers = new Set<string>();
   for (const dn of [layout.people, layout.roles]) if (await exists(client, dn)) containers.add(dn.toLowerCase());
   const only = opts.only;
   const pageSize = opts.pageSize ?? 2000;
+  const attributes = opts.extraAttributes ? [...PERSON_ATTRS, ...opts.extraAttributes] : PERSON_ATTRS;
 
   const people = new Map<string, CurrentPerson>();
   const collect = (entries: Entry[]) => {
@@ -84,10 +85,10 @@ export async function readState(client: Client, layout: Layout, opts: { pageSize
   if (containers.has(layout.people.toLowerCase())) {
     if (only) {
       for (const id of only) {
-        collect((await client.search(layout.people, { scope: 'one', filter: eqFilter('uid', id), attributes: PERSON_ATTRS })).searchEntries);
+        collect((await client.search(layout.people, { scope: 'one', filter: eqFilter('uid', id), attributes })).searchEntries);
       }
     } else {
-      for await (const page of client.searchPaginated(layout.people, { scope: 'one', filter: '(uid=*)', attributes: PERSON_ATTRS, paged: { pageSize } })) {
+      for await (const page of client.searchPaginated(layout.people, { scope: 'one', filter: '(uid=*)', attributes, paged: { pageSize } })) {
         collect(page.searchEntries);
       }
     }

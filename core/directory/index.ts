@@ -23,3 +23,4 @@ export { generatePassword, sshaHash, newTotpSecret, otpauthUri, totpCode, enrolP
 export { desiredLdif } from './ldif.js';
 export { findPerson, type FoundPerson } from './person.js';
 export { upsertAccount, disableAccount, readAccount } from './account.js';
+export { readAccounts, accountsOf, type AccountSnapshot } from './snapshot.js';

@@ -32,7 +32,8 @@ export interface ZoneDef {
   readonly source: SourceLocation;
 }
 
-export type SsidSecurity = 'wpa2-enterprise' | 'wpa3-enterprise' | 'open';
+/** `wpa2-personal` is never planned (the schema refuses it); the audit finds it on devices. */
+export type SsidSecurity = 'wpa2-enterprise' | 'wpa3-enterprise' | 'wpa2-personal' | 'open';
 
 export interface SsidDef {
   readonly name: string;

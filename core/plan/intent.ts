@@ -55,8 +55,18 @@ interface DeviceCommon {
   readonly snmp: { readonly user: string; readonly auth: SecretRef; readonly priv: SecretRef };
   /** Networks allowed to manage the device (SSH): the NOC and the site's management zone. */
   readonly managementFrom: readonly string[];
+  /** Management services the device offers. The planner turns on SSH and SNMPv3 alone; a running config parsed by the audit may show more. */
+  readonly mgmtServices: MgmtServices;
   readonly ssh: { readonly port: number; readonly hostKey?: string };
   readonly source: SourceLocation;
+}
+
+export interface MgmtServices {
+  readonly ssh: boolean;
+  readonly telnet: boolean;
+  readonly http: boolean;
+  /** SNMP v1/v2c communities (clear-text); SNMPv3 users are in `snmp`. */
+  readonly snmpCommunities: number;
 }
 
 export type PortMode = 'access' | 'trunk' | 'parked';

@@ -73,6 +73,7 @@ function common(inv: Inventory, site: Site, d: Device, addrs: SiteAddresses, zon
     },
     snmp: { user: m.snmpUser, auth: { secret: 'snmp-auth' }, priv: { secret: 'snmp-priv' } },
     managementFrom: [inv.org.addressPlan.management, mgmtZone.subnet],
+    mgmtServices: { ssh: true, telnet: false, http: false, snmpCommunities: 0 },
     ssh: { port: d.ssh?.port ?? 22, ...(d.ssh?.hostKey ? { hostKey: d.ssh.hostKey } : {}) },
     source: d.source,
   };

@@ -4,6 +4,7 @@
 import type { ApIntent, SsidIntent } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { readRunning } from './running.js';
 
 /** The radio every BSS hangs off; secondary BSSes are named <radio>-<n>. */
 export const RADIO = 'wlan0';
@@ -35,4 +36,5 @@ export default defineTarget({
     const content = template('ap/hostapd', 'hostapd.conf.hbs')({ ap, radio: RADIO, bss });
     return [{ suffix: '.hostapd.conf', content }];
   },
+  readRunning,
 });

@@ -3,6 +3,7 @@
 import type { FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { readRunning } from './running.js';
 
 const q = (s: string) => `"${s}"`;
 const group = (items: readonly string[]) => (items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`);
@@ -53,4 +54,5 @@ export default defineTarget({
     });
     return [{ suffix: '.nft', content }];
   },
+  readRunning,
 });

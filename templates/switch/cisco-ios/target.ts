@@ -4,11 +4,10 @@
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { portName } from './names.js';
+import { readRunning } from './running.js';
 
-/** Front ports are 1/0/N; the network-module uplinks are counted from 1 again on 1/1/N. */
-export function portName(p: SwitchPort, sw: SwitchIntent): string {
-  return p.uplinkPort ? `TenGigabitEthernet1/1/${p.index - sw.frontPorts}` : `GigabitEthernet1/0/${p.index}`;
-}
+export { portName };
 
 /**
  * The allowed list of a trunk. A native VLAN other than the parking VLAN carries real
@@ -63,4 +62,5 @@ export default defineTarget({
     });
     return [{ suffix: '.cfg', content }];
   },
+  readRunning,
 });

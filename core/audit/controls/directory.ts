@@ -1,0 +1,61 @@
+// Controls over the directory: what slapd holds now, against the people files and the date.
+import { isExpired } from '../../people/index.js';
+import type { AccountState, AuditObject } from '../model.js';
+import { roleInScope, type Control, type ControlContext } from './types.js';
+
+const needsAccounts = (ctx: ControlContext) => (ctx.inputs.accounts ? undefined : 'needs the directory (--against directory or all, with a reachable directory)');
+
+function accountObject(ctx: ControlContext, a: AccountState): AuditObject {
+  const person = ctx.inputs.people?.people.find((p) => p.id === a.id);
+  return { kind: 'account', id: `account/${a.id}`, ...(person ? { site: person.site, at: person.source } : {}) };
+}
+
+export const totpEnrolled: Control = {
+  id: 'totp-enrolled',
+  needs: ['directory'],
+  missing: needsAccounts,
+  *run(ctx) {
+    for (const a of ctx.inputs.accounts ?? []) {
+      const roles = a.roles.filter((r) => roleInScope(ctx, r));
+      if (a.locked || !roles.length) continue;
+      yield { object: accountObject(ctx, a), against: 'directory', ...(a.totp ? {} : { problem: `${a.id} is in VPN role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} with no TOTP token enrolled` }) };
+    }
+  },
+};
+
+export const expiredAccountsDisabled: Control = {
+  id: 'expired-accounts-disabled',
+  needs: ['directory'],
+  missing: needsAccounts,
+  *run(ctx) {
+    const { date } = ctx.inputs;
+    const people = new Map((ctx.inputs.people?.people ?? []).map((p) => [p.id, p]));
+    for (const a of ctx.inputs.accounts ?? []) {
+      if (a.locked) continue;
+      const person = people.get(a.id);
+      const ended = [
+        ...(a.endDate && a.endDate < date ? [`the directory's expiry ${a.endDate}`] : []),
+        ...(person && isExpired(person, date) ? [`the end date ${person.endDate} in ${person.source.file}:${person.source.line}`] : []),
+      ];
+      yield { object: accountObject(ctx, a), against: 'directory', ...(ended.length ? { problem: `${a.id} is enabled past ${ended.join(' and ')}` } : {}) };
+    }
+  },
+};
+
+export const noOrphanAccounts: Control = {
+  id: 'no-orphan-accounts',
+  needs: ['directory'],
+  missing: (ctx) => needsAccounts(ctx) ?? (ctx.inputs.people ? undefined : 'needs the people files to know who should have an account'),
+  *run(ctx) {
+    const known = new Set(ctx.inputs.people!.people.map((p) => p.id));
+    for (const a of ctx.inputs.accounts ?? []) {
+      // Leavers are locked and kept on purpose (offboarding never deletes); only enabled ones matter.
+      if (a.locked) continue;
+      yield {
+        object: accountObject(ctx, a),
+        against: 'directory',
+        ...(known.has(a.id) ? {} : { problem: `${a.id} (${a.dn}) is enabled${a.roles.length ? ` and in ${a.roles.join(', ')}` : ''} but is in no people file` }),
+      };
+    }
+  },
+};
