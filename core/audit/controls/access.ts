@@ -30,7 +30,7 @@ function* views(ctx: ControlContext): Iterable<View> {
   }
 }
 
-const ruleAt = (r: FirewallRule | undefined) => (r?.origin ? `${r.origin.rule} (${r.origin.file}:${r.origin.line})` : r ? r.id : 'no rule');
+const ruleAt = (r: FirewallRule | undefined) => (r?.origin ? `${r.origin.rule} (${r.origin.file}:${r.origin.line})` : r ? `${r.id} (${r.comment})` : 'no rule');
 const hopsText = (hops: readonly Hop[]) => hops.map((h) => `${h.at}: ${h.allowed ? 'accepted' : 'dropped'} by ${ruleAt(h.rule)}`).join('; ');
 const deciding = (hops: readonly Hop[]) => hops.find((h) => h.allowed && h.rule?.origin)?.rule?.origin;
 

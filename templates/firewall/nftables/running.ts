@@ -124,7 +124,7 @@ export function readRunning(text: string, intended: FirewallIntent, origin: Rule
     if (!action) continue;
     const source = comment ? origin(comment.replace(/\.\d+$/, '')) : undefined;
     rules.push({
-      id: comment || `running-${n + 1}`,
+      id: comment || `forward-line-${n + 1}`,
       action,
       from: from as RuleMatch,
       to: to as RuleMatch,

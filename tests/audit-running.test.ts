@@ -1,0 +1,125 @@
+// The audit of running configs: each platform's reader turns what outpost rendered back
+// into the same intent (so an untouched device passes every control), and a hand edit
+// on a device (telnet on, HTTP server, an SNMP community, a port opened, 802.1X removed,
+// a PSK on the staff SSID, a guest rule on the firewall) is found on that device only.
+import { describe, expect, it } from 'vitest';
+import { blocking } from '../core/audit/index.js';
+import type { DriftResult } from '../core/deliver/index.js';
+import { loadInventory } from '../core/inventory/index.js';
+import type { SwitchIntent } from '../core/plan/index.js';
+import { planInventory } from '../core/plan/index.js';
+import { compilePolicy, loadPolicy, today } from '../core/policy/index.js';
+import { platformCatalogue, renderSites, targetFor } from '../core/render/index.js';
+import { portName } from '../templates/switch/cisco-ios/target.js';
+import { auditOf, findingsOf } from './support/audit.js';
+import { exampleInventory, repoRoot } from './support/inventory.js';
+
+const SITE = 'vac-esch';
+const inv = (() => {
+  const r = loadInventory(exampleInventory, { platforms: platformCatalogue() });
+  if (!r.ok) throw new Error('example does not load');
+  return r.value;
+})();
+const policy = (() => {
+  const r = loadPolicy(`${repoRoot}/policies/access.yaml`, inv);
+  if (!r.ok) throw new Error('policy does not load');
+  return r.value;
+})();
+const plan = planInventory(inv, { sites: [SITE], rules: compilePolicy(inv, policy, today()).compiler });
+const site = plan.sites[0]!;
+const rendered = renderSites(plan.sites).artefacts;
+const text = (device: string) => rendered.filter((a) => a.device === device).map((a) => a.content).join('\n');
+const byPlatform = (p: string) => site.devices.filter((d) => d.platform === p);
+
+/** Every device of the site as read from the device: rendered text, edited for some. */
+function running(edits: Record<string, (t: string) => string> = {}): DriftResult[] {
+  return site.devices.map((d) => {
+    const content = (edits[d.hostname] ?? ((t: string) => t))(text(d.hostname));
+    const drifted = content !== text(d.hostname);
+    return { device: d.hostname, site: SITE, platform: d.platform, state: drifted ? 'drifted' : 'in-sync', diff: drifted ? `--- intended\n+++ running\n+${content.split('\n').find((l, i) => l !== text(d.hostname).split('\n')[i])}` : '', detail: drifted ? '1 lines differ' : 'matches', running: [{ name: 'config', content }] };
+  });
+}
+
+const audit = (edits: Record<string, (t: string) => string> = {}) => auditOf(repoRoot, { against: ['running'], sites: [SITE], drift: running(edits) });
+const sw = byPlatform('cisco-ios')[0] as SwitchIntent;
+const ap = byPlatform('hostapd')[0]!;
+const fw = byPlatform('nftables')[0]!;
+
+describe('reading running configs back into the intent', () => {
+  it('every platform with a reader gives back the intent it rendered from', () => {
+    for (const s of plan.sites) {
+      for (const d of s.devices) {
+        const read = targetFor(d.kind, d.platform)?.readRunning as ((t: string, i: typeof d, o: () => undefined) => typeof d) | undefined;
+        if (!read) continue;
+        const back = read(text(d.hostname), d, () => undefined);
+        expect({ mgmt: back.mgmtServices, from: back.managementFrom, ntp: back.ntp, syslog: back.syslog }).toEqual({ mgmt: d.mgmtServices, from: d.managementFrom, ntp: d.ntp, syslog: d.syslog });
+        if (d.kind === 'switch' && back.kind === 'switch') expect(back.ports.map((p) => [p.index, p.mode, p.vlan, p.auth, p.shutdown])).toEqual(d.ports.map((p) => [p.index, p.mode, p.vlan, p.mode === 'trunk' ? 'none' : p.auth, p.shutdown]));
+        if (d.kind === 'ap' && back.kind === 'ap') expect(back.ssids).toEqual(d.ssids);
+        if (d.kind === 'firewall' && back.kind === 'firewall') expect(back.rules.map((r) => r.id.replace(/\.\d+$/, ''))).toEqual(d.rules.flatMap((r) => (r.services.length ? r.services : [null]).map(() => r.id.replace(/\.\d+$/, ''))));
+      }
+    }
+  });
+
+  it('an untouched site passes every control against running', () => {
+    const report = audit();
+    expect(findingsOf(report)).toEqual([]);
+    expect(report.controls.find((c) => c.id === 'running-matches-intent')!.checked[SITE]).toBe(site.devices.length);
+  });
+});
+
+describe('hand edits found against running', () => {
+  const only = (report: ReturnType<typeof audit>, control: string) => {
+    const f = findingsOf(report, control);
+    expect(f.every((x) => x.against === 'running')).toBe(true);
+    return f.map((x) => `${x.object.id}: ${x.evidence}`);
+  };
+
+  it('telnet and the HTTP server on a switch', () => {
+    const r = audit({ [sw.hostname]: (t) => t.replace(' transport input ssh', ' transport input telnet ssh').replace('no ip http server', 'ip http server') });
+    expect(only(r, 'mgmt-no-cleartext')).toEqual([`${sw.hostname}: telnet and HTTP management is on`]);
+    expect(only(r, 'running-matches-intent')).toHaveLength(1);
+    expect(blocking(r, 'high').map((f) => f.control).sort()).toEqual(['mgmt-no-cleartext', 'running-matches-intent']);
+  });
+
+  it('an SNMP community, no NTP, and the vty open to any address', () => {
+    const r = audit({ [sw.hostname]: (t) => `${t.replace(/^ntp server .*\n/gm, '').replace(' access-class OUTPOST-MGMT in\n', '')}snmp-server community public RO\n` });
+    expect(only(r, 'snmpv3-only')).toEqual([`${sw.hostname}: 1 SNMP v1/v2c community configured`]);
+    expect(only(r, 'ntp-syslog')).toEqual([`${sw.hostname}: no NTP server`]);
+    expect(only(r, 'mgmt-ssh-only')).toEqual([`${sw.hostname}: management is open to any address`]);
+  });
+
+  it('an unused port opened and an access port without 802.1X', () => {
+    const edge = byPlatform('cisco-ios').find((d) => d.kind === 'switch' && d.ports.some((p) => p.mode === 'parked') && d.ports.some((p) => p.auth === 'dot1x')) as SwitchIntent;
+    const parked = edge.ports.find((p) => p.mode === 'parked')!;
+    const access = edge.ports.find((p) => p.mode === 'access' && p.auth === 'dot1x')!;
+    const r = audit({
+      [edge.hostname]: (t) =>
+        t
+          .replace(new RegExp(`(interface ${portName(parked, edge)}\\n(?: .*\\n)*?) shutdown\\n`), '$1 no shutdown\n')
+          .replace(new RegExp(`(interface ${portName(access, edge)}\\n(?: .*\\n)*?) authentication port-control auto\\n((?: .*\\n)*?) dot1x pae authenticator\\n`), '$1$2'),
+    });
+    expect(only(r, 'unused-ports-shut')).toEqual([`${edge.hostname}:port/${parked.index}: unused port ${parked.index} (parking VLAN ${parked.vlan}) is not shut down`]);
+    expect(only(r, 'access-port-auth')).toEqual([`${edge.hostname}:port/${access.index}: access port ${access.index} (zone ${access.zone}) has neither 802.1X nor port-security`]);
+  });
+
+  it('a pre-shared key on the staff SSID and a guest SSID without isolation', () => {
+    const r = audit({ [ap.hostname]: (t) => t.replace('wpa_key_mgmt=WPA-EAP-SHA256', 'wpa_key_mgmt=WPA-PSK').replace('ap_isolate=1', 'ap_isolate=0') });
+    expect(only(r, 'staff-ssid-enterprise')).toEqual([`${ap.hostname}:ssid/CENTRE-STAFF: SSID CENTRE-STAFF of zone staff uses wpa2-personal, not WPA2/WPA3-Enterprise`]);
+    expect(only(r, 'guest-isolated')).toEqual([`${ap.hostname}:ssid/CENTRE-GUEST: guest SSID CENTRE-GUEST does not isolate its clients`]);
+  });
+
+  it('a rule added by hand on the firewall: guest reaches staff, telnet opened, an expired rule put back', () => {
+    const staff = site.zones.find((z) => z.name === 'staff')!;
+    const guest = site.zones.find((z) => z.name === 'guest')!;
+    const r = audit({
+      [fw.hostname]: (t) =>
+        t
+          .replace('\t\tct state invalid drop\n\t\t#', `\t\tct state invalid drop\n\t\tiifname "lan.${guest.vlan}" oifname "lan.${staff.vlan}" tcp dport 3389 accept\n\t\tiifname "lan.${guest.vlan}" ip daddr @svc_internet tcp dport 8443 accept comment "guest-booking-pilot"\n\t\t#`)
+          .replace(/(tcp dport 22 accept\n)/, '$1\t\ttcp dport 23 accept\n'),
+    });
+    expect(only(r, 'guest-isolated')).toEqual([expect.stringMatching(new RegExp(`^${SITE}:zone/guest->zone/staff: guest zone guest reaches internal zone staff on 3389/tcp: ${fw.hostname}: accepted by forward-line-3 \\(running rule without comment: iifname "lan.${guest.vlan}" oifname "lan.${staff.vlan}" tcp dport 3389 accept\\)`))]);
+    expect(only(r, 'mgmt-no-cleartext')).toEqual([`${fw.hostname}: telnet management is on`]);
+    expect(only(r, 'expired-rules-removed')).toEqual([`${fw.hostname}: ${fw.hostname} still enforces expired rule guest-booking-pilot (expired 2021-03-31)`]);
+    expect(only(r, 'running-matches-intent')).toEqual([expect.stringContaining(`${fw.hostname}: 1 lines differ`)]);
+  });
+});
