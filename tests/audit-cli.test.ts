@@ -128,7 +128,7 @@ describe('outpost audit', () => {
   it('usage errors exit 2 and say what is expected', () => {
     const r = audit(['--against', 'everything']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--against everything: expected one of intended, running, directory, all');
+    expect(r.stderr).toContain('--against everything: expected one of intended, running, directory, all (or a comma list)');
     expect(audit(['--format', 'pdf']).code).toBe(2);
     expect(audit(['--site', 'nowhere']).stderr).toContain('--site nowhere: no such site');
   });

@@ -7,6 +7,7 @@ import { connection, identity, today, withDirectory, withPolicy, type DirectoryF
 import { ENVIRONMENT_CODES, positive, prepareFrom, withDeliveryFlags, type DeliveryFlags } from './push.js';
 import type { Against, Format, FindingSeverity } from '../../core/audit/index.js';
 import type { DriftResult } from '../../core/deliver/index.js';
+import type { AccountSnapshot } from '../../core/directory/index.js';
 
 interface Flags extends IdentityFlags, DirectoryFlags, DeliveryFlags {
   readonly site?: string;
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .command('audit')
     .description('check every site and the directory against the security policy: findings with object, evidence and fix')
     .option('-s, --site <code>', 'only this site (directory controls still read the whole directory)')
-    .option('--against <what>', `intended (the configs outpost would push), running (fetched over SSH), directory (LDAP), or all`, 'intended')
+    .option('--against <what>', 'intended (the configs outpost would push), running (fetched over SSH), directory (LDAP), a comma list, or all', 'intended')
     .option('--format <format>', 'table, json, junit, sarif or html', undefined)
     .option('-o, --out <file>', 'write the report to this file instead of stdout')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity remains: info, low, medium, high, critical', 'high')
@@ -46,9 +47,10 @@ async function run(flags: Flags): Promise<void> {
   const audit = await import('../../core/audit/index.js');
   const format = (flags.format ?? (flags.json ? 'json' : 'table')) as Format;
   if (!audit.FORMATS.includes(format)) throw new UsageError(`--format ${flags.format}: expected one of ${audit.FORMATS.join(', ')}`);
-  if (!AGAINST_CHOICES.includes(flags.against)) throw new UsageError(`--against ${flags.against}: expected one of ${AGAINST_CHOICES.join(', ')}`);
+  const asked = flags.against.split(',').map((a) => a.trim());
+  if (!asked.length || asked.some((a) => !AGAINST_CHOICES.includes(a))) throw new UsageError(`--against ${flags.against}: expected one of ${AGAINST_CHOICES.join(', ')} (or a comma list)`);
   if (!(audit.SEVERITIES as readonly string[]).includes(flags.failOn)) throw new UsageError(`--fail-on ${flags.failOn}: expected one of ${audit.SEVERITIES.join(', ')}`);
-  const against: Against[] = flags.against === 'all' ? [...audit.AGAINST] : [flags.against as Against];
+  const against: Against[] = asked.includes('all') ? [...audit.AGAINST] : audit.AGAINST.filter((a) => asked.includes(a));
   const date = today(flags.today);
   // Diagnostics go to stderr unless the report itself is JSON on stdout.
   const out = outputFor({ json: format === 'json' && !flags.out });
@@ -71,7 +73,7 @@ async function run(flags: Flags): Promise<void> {
     drift = await readRunning(flags, flags.site ? [flags.site] : ctx.inventory.sites.map((s) => s.code), out);
     if (!drift) return;
   }
-  let accounts;
+  let accounts: AccountSnapshot[] | undefined;
   if (against.includes('directory')) {
     const settings = await connection(flags, ctx);
     const { readAccounts } = await import('../../core/directory/index.js');
