@@ -11,7 +11,8 @@ const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !bundled.has(
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { outpost: 'cli/main.ts' },
+  // The Pulumi program and its providers (infra/) share outpost's chunks.
+  entryPoints: { outpost: 'cli/main.ts', 'infra/index': 'infra/index.ts', 'infra/providers': 'infra/providers/index.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

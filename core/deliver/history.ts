@@ -23,6 +23,7 @@ export function saveBackup(
   for (const f of entry.running) writeFileSync(join(dir, `running-${fileName(f.name)}`), f.content, { mode: 0o600 });
   for (const f of entry.intended) writeFileSync(join(dir, `intended-${fileName(f.name)}`), f.content, { mode: 0o600 });
   writeFileSync(join(dir, 'diff.patch'), entry.diff, { mode: 0o600 });
+  writeFileSync(join(dir, 'running.json'), `${JSON.stringify({ files: entry.running.map((f) => f.name) })}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(entry.meta, null, 2)}\n`, { mode: 0o600 });
   return dir;
 }
@@ -44,6 +45,22 @@ export function lastApplied(stateDir: string, device: string, sha256: string): {
     if (meta.sha256 !== sha256) continue;
     const { files } = JSON.parse(readFileSync(join(dir, 'applied.json'), 'utf8')) as { files: string[] };
     return { config: files.map((name) => ({ name, content: readFileSync(join(dir, `applied-${fileName(name)}`), 'utf8') })), dir };
+  }
+  return undefined;
+}
+
+/**
+ * What the device ran before outpost first pushed to it: the running config saved by the
+ * oldest backup in its history, or undefined when outpost never backed it up.
+ */
+export function firstBackup(stateDir: string, device: string): { config: DeviceConfig; dir: string } | undefined {
+  const base = join(stateDir, 'history', device);
+  if (!existsSync(base)) return undefined;
+  for (const entry of readdirSync(base).sort()) {
+    const dir = join(base, entry);
+    if (!existsSync(join(dir, 'running.json'))) continue;
+    const { files } = JSON.parse(readFileSync(join(dir, 'running.json'), 'utf8')) as { files: string[] };
+    return { config: files.map((name) => ({ name, content: readFileSync(join(dir, `running-${fileName(name)}`), 'utf8') })), dir };
   }
   return undefined;
 }

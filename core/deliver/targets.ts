@@ -77,10 +77,15 @@ export function siteWork(inv: Inventory, plan: SitePlan, artefacts: readonly Art
     work.push({
       target,
       intended: files.map((a) => ({ name: a.path.slice(prefix.length), content: a.content })),
-      sha256: createHash('sha256')
-        .update(files.map((a) => `${a.path} ${a.sha256}`).join('\n'))
-        .digest('hex'),
+      sha256: deviceSha256(files),
     });
   }
   return { work, diagnostics };
+}
+
+/** The hash of one device's artefacts together: what a push records and a stack diffs by. */
+export function deviceSha256(files: readonly Pick<Artefact, 'path' | 'sha256'>[]): string {
+  return createHash('sha256')
+    .update(files.map((a) => `${a.path} ${a.sha256}`).join('\n'))
+    .digest('hex');
 }

@@ -79,6 +79,12 @@ export interface Driver {
    * saved right after the last confirmed push instead.
    */
   readonly exactRunning?: boolean;
+  /**
+   * Turns a running config saved in a backup into a candidate that puts the device back
+   * exactly there (a listing that only adds must first clear what outpost added).
+   * Identity when absent.
+   */
+  fromRunning?(running: DeviceConfig): DeviceConfig;
   connect(target: Target, ssh: SshSettings): Promise<Session>;
 }
 

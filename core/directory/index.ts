@@ -22,5 +22,5 @@ export { resolveConnection, readPassword, type ConnectionFlags, type ConnectionS
 export { generatePassword, sshaHash, newTotpSecret, otpauthUri, totpCode, enrolPerson, ensureTotpParams, TOTP_PARAMS, type Credentials } from './enrol.js';
 export { desiredLdif } from './ldif.js';
 export { findPerson, type FoundPerson } from './person.js';
-export { upsertAccount, disableAccount, readAccount } from './account.js';
+export { upsertAccount, disableAccount, readAccount, ensureRole, removeRole } from './account.js';
 export { readAccounts, accountsOf, type AccountSnapshot } from './snapshot.js';

@@ -42,6 +42,8 @@ export interface Recipe {
   activate(p: Paths): string;
   /** Health checks of the platform; exit 0 when healthy. */
   check(p: Paths): string;
+  /** A running config as a candidate that restores it (see Driver.fromRunning). */
+  fromRunning?(content: string, i: number): string;
   /** Files are live (installed on apply) unless the recipe only loads them and installs on confirm. */
   readonly installOn?: 'apply' | 'confirm';
 }
@@ -200,6 +202,7 @@ export function linuxDriver(recipe: Recipe): Driver {
     platform: recipe.platform,
     comment: '#',
     summary: recipe.summary,
+    ...(recipe.fromRunning ? { fromRunning: (running: DeviceConfig) => running.map((f, i) => ({ name: f.name, content: recipe.fromRunning!(f.content, i) })) } : {}),
     async connect(target: Target, ssh: SshSettings): Promise<Session> {
       return new LinuxSession(await connectSsh(target, ssh), target, recipe);
     },

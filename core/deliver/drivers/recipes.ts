@@ -33,6 +33,8 @@ export const nftables: Recipe = {
   // The snapshot must load back, or there would be nothing safe to roll back to.
   snapshot: () => `{ echo 'flush ruleset'; nft -s list ruleset; } > "$S/rollback/ruleset.nft" && nft -c -f "$S/rollback/ruleset.nft"`,
   restore: () => 'nft -f "$S/rollback/ruleset.nft"',
+  // A listing only adds; restoring a saved one starts from an empty ruleset.
+  fromRunning: (content) => `flush ruleset\n${content}`,
   validate: (p) => `nft -c -f ${p.candidate(0)}`,
   activate: (p) => `nft -f ${p.candidate(0)}`,
   check: () => 'nft list tables >/dev/null && echo ok',
