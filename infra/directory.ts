@@ -18,8 +18,10 @@ export class Directory extends pulumi.ComponentResource {
   readonly accounts: Readonly<Record<string, Account>>;
 
   constructor(name: string, args: DirectoryArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Planned before registering anything: a bad inventory leaves no half-declared component.
+    const plan = directoryStack(args.inventory);
     super('outpost:directory:Directory', name, {}, opts);
-    this.plan = directoryStack(args.inventory);
+    this.plan = plan;
     const roles: Record<string, RoleGroup> = {};
     for (const role of this.plan.roles) {
       roles[role] = new RoleGroup(`role-${role}`, { providerModule: args.providerModule, directory: args.directory, role }, { parent: this });

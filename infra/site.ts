@@ -20,8 +20,10 @@ export class Site extends pulumi.ComponentResource {
   readonly devices: Readonly<Record<string, DeviceConfig>>;
 
   constructor(name: string, args: SiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Planned before registering anything: a bad inventory leaves no half-declared component.
+    const plan = siteStack(args.inventory, args.site);
     super('outpost:site:Site', name, {}, opts);
-    this.plan = siteStack(args.inventory, args.site);
+    this.plan = plan;
     const devices: Record<string, DeviceConfig> = {};
     for (const d of this.plan.devices) {
       const inputs: DeviceConfigArgs = {
