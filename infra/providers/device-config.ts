@@ -7,8 +7,9 @@ import type * as pulumi from '@pulumi/pulumi';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import { baselineWork, driftOf, prepareSite, pushSite, type Prepared, type Work } from '../../core/deliver/index.js';
 import { policyRules } from '../../cli/policy-hook.js';
+import type { DeliverySettings } from '../types.js';
 
-export interface DeviceConfigInputs {
+export interface DeviceConfigInputs extends DeliverySettings {
   /** Where this provider's code lives (the serialized provider loads it from here). */
   readonly providerModule: string;
   readonly inventory: string;
@@ -17,13 +18,6 @@ export interface DeviceConfigInputs {
   readonly platform: string;
   /** sha256 of the device's rendered artefacts: the resource changes when and only when it does. */
   readonly sha256: string;
-  readonly stateDir: string;
-  readonly endpointsFile?: string;
-  readonly secretsDir?: string;
-  readonly identityFile?: string;
-  readonly knownHostsFile?: string;
-  readonly user?: string;
-  readonly confirmTimeoutSeconds?: number;
 }
 
 export interface DeviceConfigOutputs extends DeviceConfigInputs {

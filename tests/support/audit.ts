@@ -1,6 +1,6 @@
 // Audit fixtures: a temp copy of the example inventory AND its policies (edits may touch
 // either), and the audit run on it in-process, as `outpost audit` runs it.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatherInputs, knownControls, loadSecurityPolicy, runAudit, type Against, type AuditReport, type Finding } from '../../core/audit/index.js';
@@ -8,26 +8,16 @@ import type { DriftResult } from '../../core/deliver/index.js';
 import type { AccountSnapshot } from '../../core/directory/index.js';
 import { loadIdentity } from '../../core/people/index.js';
 import { loadPolicy } from '../../core/policy/index.js';
-import { repoRoot } from './inventory.js';
+import { applyEdits, repoRoot, type Edit } from './inventory.js';
 
-export interface RootEdit {
-  /** Path under the workspace: `inventory/org.yaml`, `policies/access.yaml`... */
-  readonly file: string;
-  readonly from: string | RegExp;
-  readonly to: string;
-}
+/** An edit of a workspace file: `inventory/org.yaml`, `policies/access.yaml`... */
+export type RootEdit = Edit;
 
 export function auditWorkspace(edits: readonly RootEdit[] = []): { root: string; inventory: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'outpost-audit-'));
   cpSync(join(repoRoot, 'inventory'), join(root, 'inventory'), { recursive: true });
   cpSync(join(repoRoot, 'policies'), join(root, 'policies'), { recursive: true });
-  for (const e of edits) {
-    const file = join(root, e.file);
-    const text = readFileSync(file, 'utf8');
-    const next = text.replace(e.from, e.to);
-    if (next === text) throw new Error(`edit matched nothing in ${e.file}: ${String(e.from)}`);
-    writeFileSync(file, next);
-  }
+  applyEdits(root, edits);
   return { root, inventory: join(root, 'inventory'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 

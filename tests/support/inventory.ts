@@ -19,6 +19,12 @@ export function inventoryCopy(edits: readonly Edit[] = []): { dir: string; clean
   const root = mkdtempSync(join(tmpdir(), 'outpost-inv-'));
   const dir = join(root, 'inventory');
   cpSync(exampleInventory, dir, { recursive: true });
+  applyEdits(dir, edits);
+  return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Applies each edit to the file it names under `dir`; throws if an edit matches nothing. */
+export function applyEdits(dir: string, edits: readonly Edit[]): void {
   for (const e of edits) {
     const file = join(dir, e.file);
     const text = readFileSync(file, 'utf8');
@@ -26,7 +32,6 @@ export function inventoryCopy(edits: readonly Edit[] = []): { dir: string; clean
     if (next === text) throw new Error(`edit matched nothing in ${e.file}: ${String(e.from)}`);
     writeFileSync(file, next);
   }
-  return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** 1-based line number of the first line containing `needle` in an inventory file. */
