@@ -25,32 +25,37 @@ const policy = (() => {
   if (!r.ok) throw new Error('policy does not load');
   return r.value;
 })();
-const plan = planInventory(inv, { sites: [SITE], rules: compilePolicy(inv, policy, today()).compiler });
-const site = plan.sites[0]!;
+// Every site, so the readers of every platform are checked; the hand edits are made at vac-esch.
+const plan = planInventory(inv, { rules: compilePolicy(inv, policy, today()).compiler });
+const site = plan.sites.find((s) => s.code === SITE)!;
 const rendered = renderSites(plan.sites).artefacts;
 const text = (device: string) => rendered.filter((a) => a.device === device).map((a) => a.content).join('\n');
-const byPlatform = (p: string) => site.devices.filter((d) => d.platform === p);
+const byPlatform = (p: string, at = site) => at.devices.filter((d) => d.platform === p);
 
 /** Every device of the site as read from the device: rendered text, edited for some. */
-function running(edits: Record<string, (t: string) => string> = {}): DriftResult[] {
-  return site.devices.map((d) => {
+function running(edits: Record<string, (t: string) => string>, at: typeof site): DriftResult[] {
+  return at.devices.map((d) => {
     const content = (edits[d.hostname] ?? ((t: string) => t))(text(d.hostname));
     const drifted = content !== text(d.hostname);
-    return { device: d.hostname, site: SITE, platform: d.platform, state: drifted ? 'drifted' : 'in-sync', diff: drifted ? `--- intended\n+++ running\n+${content.split('\n').find((l, i) => l !== text(d.hostname).split('\n')[i])}` : '', detail: drifted ? '1 lines differ' : 'matches', running: [{ name: 'config', content }] };
+    return { device: d.hostname, site: at.code, platform: d.platform, state: drifted ? 'drifted' : 'in-sync', diff: drifted ? `--- intended\n+++ running\n+${content.split('\n').find((l, i) => l !== text(d.hostname).split('\n')[i])}` : '', detail: drifted ? '1 lines differ' : 'matches', running: [{ name: 'config', content }] };
   });
 }
 
-const audit = (edits: Record<string, (t: string) => string> = {}) => auditOf(repoRoot, { against: ['running'], sites: [SITE], drift: running(edits) });
+const audit = (edits: Record<string, (t: string) => string> = {}, at = site) => auditOf(repoRoot, { against: ['running'], sites: [at.code], drift: running(edits, at) });
+// A site equipped with the other switch and AP platforms.
+const other = plan.sites.find((s) => s.devices.some((d) => d.platform === 'aruba-aoscx') && s.devices.some((d) => d.platform === 'openwrt'))!;
 const sw = byPlatform('cisco-ios')[0] as SwitchIntent;
 const ap = byPlatform('hostapd')[0]!;
 const fw = byPlatform('nftables')[0]!;
 
 describe('reading running configs back into the intent', () => {
-  it('every platform with a reader gives back the intent it rendered from', () => {
+  it('every platform with a reader gives back the intent it rendered from, on every device of every site', () => {
+    const platforms = new Set<string>();
     for (const s of plan.sites) {
       for (const d of s.devices) {
         const read = targetFor(d.kind, d.platform)?.readRunning as ((t: string, i: typeof d, o: () => undefined) => typeof d) | undefined;
         if (!read) continue;
+        platforms.add(d.platform);
         const back = read(text(d.hostname), d, () => undefined);
         expect({ mgmt: back.mgmtServices, from: back.managementFrom, ntp: back.ntp, syslog: back.syslog }).toEqual({ mgmt: d.mgmtServices, from: d.managementFrom, ntp: d.ntp, syslog: d.syslog });
         if (d.kind === 'switch' && back.kind === 'switch') expect(back.ports.map((p) => [p.index, p.mode, p.vlan, p.auth, p.shutdown])).toEqual(d.ports.map((p) => [p.index, p.mode, p.vlan, p.mode === 'trunk' ? 'none' : p.auth, p.shutdown]));
@@ -58,6 +63,7 @@ describe('reading running configs back into the intent', () => {
         if (d.kind === 'firewall' && back.kind === 'firewall') expect(back.rules.map((r) => r.id.replace(/\.\d+$/, ''))).toEqual(d.rules.flatMap((r) => (r.services.length ? r.services : [null]).map(() => r.id.replace(/\.\d+$/, ''))));
       }
     }
+    expect([...platforms].sort()).toEqual(['aruba-aoscx', 'cisco-ios', 'hostapd', 'nftables', 'openwrt']);
   });
 
   it('an untouched site passes every control against running', () => {
@@ -121,5 +127,19 @@ describe('hand edits found against running', () => {
     expect(only(r, 'mgmt-no-cleartext')).toEqual([`${fw.hostname}: telnet management is on`]);
     expect(only(r, 'expired-rules-removed')).toEqual([`${fw.hostname}: ${fw.hostname} still enforces expired rule guest-booking-pilot (expired 2021-03-31)`]);
     expect(only(r, 'running-matches-intent')).toEqual([expect.stringContaining(`${fw.hostname}: 1 lines differ`)]);
+  });
+
+  it('on AOS-CX: telnet and the web server turned on, the control-plane ACL removed', () => {
+    const aruba = byPlatform('aruba-aoscx', other)[0]!;
+    const r = audit({ [aruba.hostname]: (t) => `${t.replace(/^apply access-list ip OUTPOST-MGMT control-plane vrf default\n/m, '')}telnet server vrf default\nhttps-server vrf default\n` }, other);
+    expect(only(r, 'mgmt-no-cleartext')).toEqual([`${aruba.hostname}: telnet and HTTP management is on`]);
+    expect(only(r, 'mgmt-ssh-only')).toEqual([expect.stringMatching(new RegExp(`^${aruba.hostname}: management allowed from 0\\.0\\.0\\.0/0, outside `))]);
+  });
+
+  it('on OpenWrt: a pre-shared key on the staff SSID and SSH on every interface', () => {
+    const ap = byPlatform('openwrt', other).find((d) => d.kind === 'ap' && d.ssids.some((s) => s.zone === 'staff'))!;
+    const r = audit({ [ap.hostname]: (t) => t.replace(/(option ssid 'CENTRE-STAFF'\n\toption encryption ')wpa3'/, "$1psk2'").replace("\toption Interface 'mgmt'\n", '') }, other);
+    expect(only(r, 'staff-ssid-enterprise')).toEqual([`${ap.hostname}:ssid/CENTRE-STAFF: SSID CENTRE-STAFF of zone staff uses wpa2-personal, not WPA2/WPA3-Enterprise`]);
+    expect(only(r, 'mgmt-ssh-only')).toEqual([expect.stringMatching(new RegExp(`^${ap.hostname}: management allowed from 0\\.0\\.0\\.0/0`))]);
   });
 });

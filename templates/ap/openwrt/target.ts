@@ -5,12 +5,13 @@
 import type { ApIntent, SsidIntent } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { uciName } from './names.js';
+import { readRunning } from './running.js';
 
 /** The AP's Ethernet port as the board names it; every AP model of the example has one called `lan`. */
 export const UPLINK_PORT: Readonly<Record<string, string>> = { default: 'lan' };
 
-/** UCI section names allow only [A-Za-z0-9_]. */
-export const uciName = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_');
+export { uciName };
 
 /**
  * OpenWrt's names for the SSID kinds: `wpa3` is WPA3-Enterprise only (EAP with SHA-256,
@@ -42,4 +43,5 @@ export default defineTarget({
       { suffix: '/dropbear', content: template('ap/openwrt', 'dropbear.hbs')(view) },
     ];
   },
+  readRunning,
 });

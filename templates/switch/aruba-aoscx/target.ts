@@ -5,6 +5,7 @@
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { readRunning } from './running.js';
 
 export const portName = (p: SwitchPort): string => `1/1/${p.index}`;
 
@@ -64,4 +65,5 @@ export default defineTarget({
     });
     return [{ suffix: '.cfg', content }];
   },
+  readRunning,
 });

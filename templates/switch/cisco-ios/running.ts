@@ -2,19 +2,8 @@
 // services (vty transport, HTTP server, SNMP communities, the vty access class), NTP,
 // syslog and every port outpost lays out (mode, VLAN, 802.1X or port-security, shutdown).
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
+import { configBlocks } from '../../../core/render/config-blocks.js';
 import { portName } from './names.js';
-
-/** Top-level lines with the indented lines under each. */
-function blocks(text: string): { head: string; body: string[] }[] {
-  const out: { head: string; body: string[] }[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\s+$/, '');
-    if (!line || line.startsWith('!')) continue;
-    if (/^\s/.test(line) && out.length) out[out.length - 1]!.body.push(line.trim());
-    else out.push({ head: line.trim(), body: [] });
-  }
-  return out;
-}
 
 /** `10.0.0.0 0.0.255.255` or `host 10.1.1.1` or `any` -> CIDR. */
 function aclNet(words: string[]): string {
@@ -26,7 +15,7 @@ function aclNet(words: string[]): string {
 }
 
 export function readRunning(text: string, intended: SwitchIntent): SwitchIntent {
-  const all = blocks(text);
+  const all = configBlocks(text);
   const heads = all.map((b) => b.head);
   const vty = all.filter((b) => /^line vty /.test(b.head));
   const transports = vty.flatMap((b) => b.body.filter((l) => l.startsWith('transport input')).map((l) => l.split(/\s+/).slice(2)));
