@@ -15,3 +15,16 @@ export function configBlocks(text: string, comment = '!'): ConfigBlock[] {
   }
   return out;
 }
+
+/** The first capture of `re` on every line that matches it, in order. */
+export function captures(lines: readonly string[], re: RegExp): string[] {
+  return lines.map((l) => l.match(re)?.[1]).filter((x): x is string => x !== undefined);
+}
+
+/** Servers from lines whose `re` captures an address and, optionally, a port. */
+export function servers(lines: readonly string[], re: RegExp, defaultPort: number): { address: string; port: number }[] {
+  return lines.flatMap((l) => {
+    const m = l.match(re);
+    return m ? [{ address: m[1]!, port: Number(m[2] ?? defaultPort) }] : [];
+  });
+}

@@ -2,7 +2,7 @@
 // and the web server, SNMP communities, the control-plane ACL (who may manage), NTP,
 // syslog and every port outpost lays out.
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
-import { configBlocks } from '../../../core/render/config-blocks.js';
+import { captures, configBlocks, servers } from '../../../core/render/config-blocks.js';
 
 /** `10.127.0.0/255.255.0.0` or `any` -> CIDR. */
 function cidr(s: string): string {
@@ -41,11 +41,8 @@ export function readRunning(text: string, intended: SwitchIntent): SwitchIntent 
     ...intended,
     ports,
     managementFrom,
-    ntp: heads.map((h) => h.match(/^ntp server (\S+)/)?.[1]).filter((x): x is string => !!x),
-    syslog: heads.flatMap((h) => {
-      const m = h.match(/^logging (\d+\.\d+\.\d+\.\d+)(?: udp (\d+))?/);
-      return m ? [{ address: m[1]!, port: Number(m[2] ?? 514) }] : [];
-    }),
+    ntp: captures(heads, /^ntp server (\S+)/),
+    syslog: servers(heads, /^logging (\d+\.\d+\.\d+\.\d+)(?: udp (\d+))?/, 514),
     mgmtServices: {
       ssh: heads.some((h) => /^ssh server vrf /.test(h)),
       telnet: heads.some((h) => /^telnet server/.test(h)),

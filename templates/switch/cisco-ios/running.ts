@@ -2,7 +2,7 @@
 // services (vty transport, HTTP server, SNMP communities, the vty access class), NTP,
 // syslog and every port outpost lays out (mode, VLAN, 802.1X or port-security, shutdown).
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
-import { configBlocks } from '../../../core/render/config-blocks.js';
+import { captures, configBlocks, servers } from '../../../core/render/config-blocks.js';
 import { portName } from './names.js';
 
 /** `10.0.0.0 0.0.255.255` or `host 10.1.1.1` or `any` -> CIDR. */
@@ -42,11 +42,8 @@ export function readRunning(text: string, intended: SwitchIntent): SwitchIntent 
     ...intended,
     ports,
     managementFrom,
-    ntp: heads.map((h) => h.match(/^ntp server (\S+)/)?.[1]).filter((x): x is string => !!x),
-    syslog: heads.flatMap((h) => {
-      const m = h.match(/^logging host (\S+)(?:.* port (\d+))?/);
-      return m ? [{ address: m[1]!, port: Number(m[2] ?? 514) }] : [];
-    }),
+    ntp: captures(heads, /^ntp server (\S+)/),
+    syslog: servers(heads, /^logging host (\S+)(?:.* port (\d+))?/, 514),
     mgmtServices: {
       ssh: allows('ssh'),
       telnet: allows('telnet'),
