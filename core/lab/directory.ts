@@ -9,6 +9,7 @@ import { createServer, connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { sshaHash } from '../directory/enrol.js';
+import { processAlive } from './netns.js';
 export { baseFromDomain as suffixFromDomain } from '../directory/layout.js';
 
 const run = promisify(execFile);
@@ -181,15 +182,6 @@ function answers(port: number): Promise<boolean> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function readPid(stateDir: string): number | undefined {
   const f = join(stateDir, 'slapd.pid');
   if (!existsSync(f)) return undefined;
@@ -202,7 +194,7 @@ export function directoryLabStatus(stateDir: string): DirectoryLab | undefined {
   const dir = resolve(stateDir);
   const infoFile = join(dir, 'lab.json');
   const pid = readPid(dir);
-  if (!pid || !alive(pid) || !existsSync(infoFile)) return undefined;
+  if (!pid || !processAlive(pid) || !existsSync(infoFile)) return undefined;
   return { ...(JSON.parse(readFileSync(infoFile, 'utf8')) as Omit<DirectoryLab, 'pid'>), pid };
 }
 
@@ -262,12 +254,12 @@ export async function stopDirectoryLab(stateDir: string, opts: { wipe?: boolean 
   const dir = resolve(stateDir);
   const pid = readPid(dir);
   let was = false;
-  if (pid && alive(pid)) {
+  if (pid && processAlive(pid)) {
     was = true;
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + 10_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   if (opts.wipe) rmSync(dir, { recursive: true, force: true });
   else rmSync(join(dir, 'lab.json'), { force: true });

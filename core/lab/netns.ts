@@ -179,31 +179,33 @@ export function removeByPrefix(prefix: string): { namespaces: string[]; links: s
   return { namespaces, links };
 }
 
+/** True while the process exists (signal 0 checks without touching it). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Removes what crashed runs of an area left: names `<area>-<pid>-...` (namespaces) or
  * `<area><pid>...` (interfaces) whose pid is no longer alive.
  */
 export function removeStale(area: string): string[] {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const removed: string[] = [];
   const re = new RegExp(`^${area}-?(\\d+)`);
   for (const n of listNamespaces()) {
     const m = re.exec(n);
-    if (m && !alive(Number(m[1]))) {
+    if (m && !processAlive(Number(m[1]))) {
       deleteNamespace(n);
       removed.push(n);
     }
   }
   for (const l of listLinks(area)) {
     const m = re.exec(l);
-    if (m && !alive(Number(m[1]))) {
+    if (m && !processAlive(Number(m[1]))) {
       deleteLink(l);
       removed.push(l);
     }

@@ -5,7 +5,7 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBridge, createNamespace, createVeth, nsExec, removeByPrefix, removeStale } from '../../core/lab/netns.js';
+import { createBridge, createNamespace, createVeth, nsExec, processAlive, removeByPrefix, removeStale } from '../../core/lab/netns.js';
 import { makeKeyPair, startSshd, type KeyPair, type TestSshd } from './sshd.js';
 
 export interface LabDevice {
@@ -36,15 +36,6 @@ export interface LabSite {
   destroy(): Promise<void>;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Picks a free 198.18.N.0/24 (the benchmarking range, RFC 2544) for a management bridge,
  * holding /tmp/<area>-net-N.lock so parallel test files never pick the same one.
@@ -61,7 +52,7 @@ function allocateNet(area: string): { n: number; release: () => void } {
       closeSync(fd);
     } catch {
       const owner = Number(readFileSync(lock, 'utf8') || 0);
-      if (owner && alive(owner)) continue;
+      if (owner && processAlive(owner)) continue;
       rmSync(lock, { force: true });
       k--;
       continue;

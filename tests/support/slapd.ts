@@ -20,6 +20,19 @@ export interface TestSlapd extends DirectoryLab {
   stop(): Promise<void>;
 }
 
+/** True when a simple bind to the directory at `url` succeeds. */
+export async function canBindAt(url: string, dn: string, password: string): Promise<boolean> {
+  const c = new Client({ url, timeout: 10_000 });
+  try {
+    await c.bind(dn, password);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.unbind().catch(() => undefined);
+  }
+}
+
 export async function startSlapd(name: string): Promise<TestSlapd> {
   const stateDir = mkdtempSync(join(tmpdir(), `opi-slapd-${name}-`));
   const lab = await startDirectoryLab({ stateDir, suffix: TEST_SUFFIX, noSync: true });
@@ -34,17 +47,7 @@ export async function startSlapd(name: string): Promise<TestSlapd> {
       clients.push(c);
       return c;
     },
-    async canBind(dn, password) {
-      const c = new Client({ url: lab.url, timeout: 10_000 });
-      try {
-        await c.bind(dn, password);
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await c.unbind().catch(() => undefined);
-      }
-    },
+    canBind: (dn, password) => canBindAt(lab.url, dn, password),
     async stop() {
       await Promise.all(clients.map((c) => c.unbind().catch(() => undefined)));
       await stopDirectoryLab(stateDir, { wipe: true });
