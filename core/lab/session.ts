@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import { compileGateway, enforcement, type AccessPolicy } from '../policy/index.js';
 import { net } from '../inventory/index.js';
-import { addListeners, attachTwin, buildTwin, destroyTwin, loadRuleset, type Twin, type TwinPorts } from './twin.js';
+import { addListeners, attachTwin, buildTwin, destroyTwin, loadRuleset, serviceHosts, type Twin, type TwinPorts } from './twin.js';
 import { planProbes, portsOf, runProbes, type ProbeResult } from './probes.js';
 import { INTERNET_SAMPLE } from '../policy/check.js';
 
@@ -55,8 +55,7 @@ export async function labTest(inv: Inventory, policy: AccessPolicy, site: string
   for (const z of twin.zones.values()) addresses.set(z.ns, [z.address]);
   if (missing.udp.length) {
     // UDP listeners bind per address; the state network's service addresses come from the plan.
-    const services = inv.org.services.flatMap((s) => s.addresses.filter((a) => !a.endsWith('/0')).map((a) => net.intToIp(net.parseCidr(a).prefix >= 31 ? net.parseCidr(a).base : net.parseCidr(a).base + 1)));
-    addresses.set(twin.upstream, [...addresses.get(twin.upstream)!, ...services]);
+    addresses.set(twin.upstream, [...addresses.get(twin.upstream)!, ...serviceHosts(inv)]);
   }
   await addListeners(twin, missing, addresses);
   if (missing.tcp.length || missing.udp.length) {

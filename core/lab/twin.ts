@@ -32,6 +32,18 @@ export interface TwinPorts {
 }
 
 /** `opl-<tag>-`: the tag is the site code for the CLI, site plus pid in tests. */
+/** The one address standing for each org service network on the state network (its first host). */
+export function serviceHosts(inv: Inventory): string[] {
+  return inv.org.services.flatMap((s) =>
+    s.addresses
+      .filter((a) => !a.endsWith('/0'))
+      .map((a) => {
+        const b = net.parseCidr(a);
+        return net.intToIp(b.prefix >= 31 ? b.base : b.base + 1);
+      }),
+  );
+}
+
 export const labPrefix = (tag: string): string => `${LAB_AREA}-${tag}-`;
 
 async function startListener(ns: string, ports: TwinPorts, addresses: readonly string[]): Promise<ChildProcess> {
@@ -105,15 +117,7 @@ export async function buildTwin(
     addRoute(fwNs, 'default', fw.wan.gateway);
     // The state network routes the site's block to the site's WAN address.
     addRoute(upNs, site.block, fw.wan.address);
-    const bound = new Set<string>();
-    for (const s of inv.org.services) {
-      for (const a of s.addresses) {
-        if (a.endsWith('/0')) continue;
-        const b = net.parseCidr(a);
-        bound.add(net.intToIp(b.prefix >= 31 ? b.base : b.base + 1));
-      }
-    }
-    for (const s of extra) bound.add(s);
+    const bound = new Set<string>([...serviceHosts(inv), ...extra]);
     for (const ip of [...bound].sort()) addAddress(upNs, 'lo', `${ip}/32`);
     nsRun(fwNs, ['nft', '-f', '-'], { input: renderDevice(fw).artefacts[0]!.content });
     // Remote agents reach everything through the VPN gateway, as they do for real.
