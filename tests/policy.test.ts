@@ -81,6 +81,24 @@ describe('the national access policy', () => {
   });
 });
 
+describe('networks as sources', () => {
+  it('a rule from several networks into a zone lets each of them in, and no other', () => {
+    const file = policyWith((t) =>
+      t.replace(/^rules:\n/m, 'rules:\n  - id: vendors-ssh\n    action: allow\n    from: [net:198.51.100.0/24, net:203.0.113.0/24]\n    to: [zone:mgmt]\n    ports: [22/tcp]\n    at: [vac-esch]\n    owner: network team\n    reason: Switch vendor support\n'),
+    );
+    const enf = enforcement(inv, load(file), DAY);
+    const ssh = { proto: 'tcp' as const, from: 22, to: 22 };
+    const mgmt = parseEndpoint('zone:mgmt');
+    for (const src of ['net:198.51.100.0/24', 'net:203.0.113.0/24']) {
+      const a = check(enf, parseEndpoint(src), mgmt, ssh, 'vac-esch');
+      expect([src, a.allowed, a.hops.map((h) => h.rule?.origin?.rule)]).toEqual([src, true, ['vendors-ssh']]);
+    }
+    expect(check(enf, parseEndpoint('net:192.0.2.0/24'), mgmt, ssh, 'vac-esch').allowed).toBe(false);
+    // Only where the rule applies.
+    expect(check(enf, parseEndpoint('net:198.51.100.0/24'), mgmt, ssh, 'trc-findel').allowed).toBe(false);
+  });
+});
+
 describe('a wrong edit or a wrong compile is caught by the embedded tests', () => {
   it('a changed port', () => {
     const f = policyWith((t) => t.replace('ports: [9100/tcp, 631/tcp, 443/tcp]', 'ports: [9101/tcp, 631/tcp, 443/tcp]'));

@@ -68,7 +68,21 @@ interface Resolver {
   zone(name: string): RuleMatch | undefined;
 }
 
-function compileRules(inv: Inventory, policy: AccessPolicy, pools: Map<string, string>, rules: readonly AccessRule[], resolve: Resolver, sources: (r: AccessRule) => RuleMatch[]): Emit {
+/** A rule's source as matched, with the address sets the match names. */
+interface Source {
+  readonly match: RuleMatch;
+  readonly sets: readonly AddressSet[];
+}
+
+const matchOnly = (match: RuleMatch): Source => ({ match, sets: [] });
+
+/** A role's VPN pool as a source. */
+function roleSource(pools: ReadonlyMap<string, string>, role: string): Source {
+  const name = setName('role', role);
+  return { match: { ...none, sets: [name] }, sets: [{ name, addresses: [pools.get(role)!], comment: `VPN pool of role ${role}` }] };
+}
+
+function compileRules(inv: Inventory, rules: readonly AccessRule[], resolve: Resolver, sources: (r: AccessRule) => Source[]): Emit {
   const out: Emit = { sets: new Map(), rules: [] };
   const addSet = (name: string, addresses: readonly string[], comment: string) => {
     if (!out.sets.has(name)) out.sets.set(name, { name, addresses: [...addresses], comment });
@@ -90,11 +104,8 @@ function compileRules(inv: Inventory, policy: AccessPolicy, pools: Map<string, s
       svcs.push(servicesFor(r, d, inv));
     });
     const srcs = sources(r).map((s) => {
-      if (s.sets.length && s.sets[0]!.startsWith('role_')) {
-        const role = s.sets[0]!.slice('role_'.length).replace(/_/g, '-');
-        addSet(s.sets[0]!, [pools.get(role)!], `VPN pool of role ${role}`);
-      }
-      return s;
+      for (const set of s.sets) addSet(set.name, set.addresses, set.comment);
+      return s.match;
     });
     const split = srcs.length * dsts.length > 1;
     let n = 0;
@@ -119,24 +130,23 @@ export function compilePolicy(inv: Inventory, policy: AccessPolicy, today: strin
     const zonesHere = new Set(site.zones.map((z) => z.name));
     const resolve: Resolver = { zone: (name) => (zonesHere.has(name) ? { ...none, zones: [name] } : undefined) };
     const here = live.filter((r) => appliesAt(r, site));
-    const out = compileRules(inv, policy, pools, here, resolve, (r) => {
-      const srcs: RuleMatch[] = [];
+    const out = compileRules(inv, here, resolve, (r) => {
+      const srcs: Source[] = [];
       const zones = r.from.filter((e): e is { kind: 'zone'; name: string } => e.kind === 'zone' && zonesHere.has(e.name)).map((e) => e.name);
-      if (zones.length) srcs.push({ ...none, zones });
-      if (r.from.some((e) => e.kind === 'any')) srcs.push({ any: true, zones: [], sets: [] });
-      // A role reaches into a site only where the rule names one of the site's zones.
+      if (zones.length) srcs.push(matchOnly({ ...none, zones }));
+      if (r.from.some((e) => e.kind === 'any')) srcs.push(matchOnly({ any: true, zones: [], sets: [] }));
+      // A role or a network reaches into a site only where the rule names one of the site's zones.
       if (r.to.some((e) => e.kind === 'zone' && zonesHere.has(e.name))) {
-        for (const e of r.from) if (e.kind === 'role') srcs.push({ ...none, sets: [setName('role', e.name)] });
-        for (const e of r.from) if (e.kind === 'net') srcs.push({ ...none, sets: [setName('net', `${r.id}_src`)] });
+        for (const e of r.from) if (e.kind === 'role') srcs.push(roleSource(pools, e.name));
+        const nets = r.from.flatMap((e) => (e.kind === 'net' ? [e.cidr] : []));
+        if (nets.length) {
+          // Every source network of the rule in one set: a packet from any of them matches.
+          const name = setName('net', `${r.id}_src`);
+          srcs.push({ match: { ...none, sets: [name] }, sets: [{ name, addresses: nets, comment: `rule ${r.id}` }] });
+        }
       }
       return srcs;
     });
-    for (const r of here) {
-      const src = r.from.find((e) => e.kind === 'net');
-      if (src && src.kind === 'net' && out.rules.some((x) => x.from.sets.includes(setName('net', `${r.id}_src`)))) {
-        out.sets.set(setName('net', `${r.id}_src`), { name: setName('net', `${r.id}_src`), addresses: [src.cidr], comment: `rule ${r.id}` });
-      }
-    }
     return { sets: [...out.sets.values()].sort((a, b) => a.name.localeCompare(b.name)), rules: out.rules, diagnostics: [] };
   };
   return { pools, compiler, expired, diagnostics: [] };
@@ -157,9 +167,7 @@ export function compileGateway(inv: Inventory, policy: AccessPolicy, sites: read
         return { ...none, sets: [set] };
       },
     };
-    const part = compileRules(inv, policy, pools, [r], resolve, (rule) =>
-      rule.from.filter((e) => e.kind === 'role').map((e) => ({ ...none, sets: [setName('role', (e as { name: string }).name)] })),
-    );
+    const part = compileRules(inv, [r], resolve, (rule) => rule.from.flatMap((e) => (e.kind === 'role' ? [roleSource(pools, e.name)] : [])));
     for (const [k, v] of part.sets) out.sets.set(k, v);
     out.rules.push(...part.rules);
   }
