@@ -36,6 +36,13 @@ describe('audit of the intent', () => {
     expect(report.controls.filter((c) => c.status === 'not-evaluated').map((c) => c.id).sort()).toEqual(['expired-accounts-disabled', 'no-orphan-accounts', 'running-matches-intent', 'totp-enrolled']);
   });
 
+  it('--site limits every device, flow and rule object to that site', () => {
+    const report = auditOf(repoRoot, { sites: ['vac-esch'] });
+    for (const c of report.controls) expect(Object.keys(c.checked).filter((s) => s !== 'vac-esch' && s !== '-'), c.id).toEqual([]);
+    expect(report.controls.find((c) => c.id === 'guest-isolated')!.checked['vac-esch']).toBeGreaterThan(0);
+    expect(report.controls.find((c) => c.id === 'no-any-any')!.findings).toEqual([]);
+  });
+
   it('an expired waiver no longer hides its finding', () => {
     const report = auditOf(repoRoot, { date: '2027-02-01' });
     const [f, ...rest] = findingsOf(report, 'expired-rules-removed');

@@ -17,14 +17,15 @@ interface View {
 /** The intended enforcement, and the same with each firewall replaced by what it runs. */
 function* views(ctx: ControlContext): Iterable<View> {
   const enf = ctx.inputs.enforcement;
-  if (ctx.against.includes('intended')) yield { against: 'intended', sites: enf.sites, decide: decider(enf) };
+  // Decided on every site's compile (a role crosses the gateway), reported for the sites audited.
+  if (ctx.against.includes('intended')) yield { against: 'intended', sites: ctx.inputs.sites, decide: decider(enf) };
   if (ctx.against.includes('running') && ctx.inputs.running?.length) {
     const running = new Map(ctx.inputs.running.filter((r) => r.intent?.kind === 'firewall').map((r) => [r.hostname, r.intent!]));
-    const sites = enf.sites
+    const sites = ctx.inputs.sites
       .filter((s) => s.devices.some((d) => running.has(d.hostname)))
       .map((s) => ({ ...s, devices: s.devices.map((d) => running.get(d.hostname) ?? d) }));
     if (sites.length) {
-      const runningEnf: Enforcement = { ...enf, sites };
+      const runningEnf: Enforcement = { ...enf, sites: enf.sites.map((s) => sites.find((r) => r.code === s.code) ?? s) };
       yield { against: 'running', sites, decide: decider(runningEnf) };
     }
   }
