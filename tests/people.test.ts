@@ -2,7 +2,9 @@
 // reported at file:line:col, nothing half-loaded.
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../core/diagnostics.js';
-import { generatePeople, loadPeople, parseCsv, parsePeople, peopleCsv, type KnownNames } from '../core/people/index.js';
+import fc from 'fast-check';
+import { generatePeople, loadPeople, parseCsv, parsePeople, peopleCsv, personSchema, type KnownNames } from '../core/people/index.js';
+import { validPerson } from '../core/people/fields.js';
 
 const known: KnownNames = {
   roles: new Set(['tracing-agent', 'vaccination-staff', 'care-staff', 'helpdesk', 'netadmin', 'crisis-cell']),
@@ -120,5 +122,43 @@ describe('people files', () => {
     expect(errors(r)).toEqual([]);
     expect(r.ok && r.value.people.length).toBeGreaterThanOrEqual(300);
     expect(r.ok && new Set(r.value.people.map((p) => p.site)).size).toBe(13);
+  });
+});
+
+describe('the fast path for valid rows', () => {
+  it('gives exactly what the schema gives, and nothing where the schema refuses', () => {
+    // Each field mostly valid, sometimes not, so rows with one bad field are common.
+    const field = (valid: unknown[], invalid: unknown[]) =>
+      fc.oneof({ arbitrary: fc.constantFrom(...valid), weight: 6 }, { arbitrary: fc.constantFrom(...invalid), weight: 1 });
+    const raw = fc.record(
+      {
+        id: field(['marie.schmit', 'jo_2', 'anne-weber'], ['a', 'Marie', 'x'.repeat(40), '*)(uid=*']),
+        givenName: field(['Marie', "d'Albuquerque", 'Zoë'], ['', '1abc', 'Ann\nX']),
+        surname: field(['Schmit', 'dos Santos', 'Ó'], [' lead', 'x;y']),
+        mail: field(['marie.schmit@crisis.example.lu', 'a.b@x.lu'], ['Marie@X.lu', 'nope', 'a@b.c']),
+        site: field(['trc-findel', 'vac-esch'], ['Bad Site', '']),
+        roles: field([['tracing-agent'], ['helpdesk', 'crisis-cell']], [[], ['Bad Role'], ['ok', '']]),
+        endDate: field([undefined, '2027-12-31'], ['2021-02-30', '31/12/2027']),
+        extension: field([undefined, '2001', 2001], ['0123', '12', 12]),
+        laptop: field([undefined, { tag: 'LT-10001' }, { tag: 'LT-10001', mac: '3C-52-82-00-00-01' }], [{ tag: 'lt-1' }, { tag: 'LT-10001', mac: 'zz' }, { mac: '3c:52:82:00:00:01' }]),
+      },
+      { requiredKeys: ['id', 'givenName', 'surname', 'mail', 'site', 'roles'] },
+    );
+    let valid = 0;
+    fc.assert(
+      fc.property(raw, (r) => {
+        const input = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+        const schema = personSchema.safeParse(input);
+        const quick = validPerson(input);
+        if (schema.success) {
+          valid++;
+          expect(quick).toEqual(schema.data);
+        } else expect(quick).toBeUndefined();
+      }),
+      { numRuns: 3000 },
+    );
+    // Both sides were exercised.
+    expect(valid).toBeGreaterThan(300);
+    expect(valid).toBeLessThan(2700);
   });
 });

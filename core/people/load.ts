@@ -4,7 +4,7 @@
 import { error, fail, hasErrors, ok, type Diagnostic, type Result, type SourceLocation } from '../diagnostics.js';
 import { parseYaml, pathString } from '../inventory/source.js';
 import { parseCsv, type Cell } from './csv.js';
-import { personSchema, type PersonInput } from './fields.js';
+import { personSchema, validPerson, type PersonInput } from './fields.js';
 import { checkPeople, type Located } from './semantic.js';
 import type { KnownNames, People, Person } from './model.js';
 
@@ -89,6 +89,11 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
       raw.laptop = v('laptop_mac') ? { tag: v('laptop_tag'), mac: v('laptop_mac') } : { tag: v('laptop_tag') };
     }
     const where = { file, line: row.line, col: 1 };
+    const quick = validPerson(raw);
+    if (quick) {
+      out.push({ value: quick, where, at: (f) => at.get(f) ?? where });
+      continue;
+    }
     const parsed = personSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
