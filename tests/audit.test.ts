@@ -109,5 +109,31 @@ describe('audit of the intent', () => {
       expect(f.evidence).toBe('guest SSID CENTRE-GUEST does not isolate its clients');
     }
   });
-});
 
+  it('a VPN role that reaches the internet through the gateway is found', () => {
+    const { ws, report } = planted([rule('helpdesk-web', '    action: allow\n    from: [role:helpdesk]\n    to: [service:internet]\n')]);
+    const found = findingsOf(report, 'vpn-role-scope');
+    expect(found.map((f) => f.object.id)).toEqual(['role/helpdesk']);
+    expect(found[0]!.evidence).toMatch(/^role helpdesk reaches the internet \(0\.0\.0\.0\/0\) on (80\/tcp, 443\/tcp|443\/tcp, 80\/tcp) \(/);
+    expect(found[0]!.evidence).toContain(`vpn-gateway: accepted by helpdesk-web (${ws.root}/policies/access.yaml:${lineOf(ws.root, 'policies/access.yaml', 'id: helpdesk-web')})`);
+  });
+
+  it('a role nobody holds and no rule names is found with both reasons', () => {
+    const { report } = planted([{ file: 'policies/access.yaml', from: /^roles:\n/m, to: 'roles:\n  - { name: lab-testers, description: Testers of the lab, pool: 28 }\n' }]);
+    expect(findingsOf(report, 'no-idle-roles').map((f) => `${f.object.id}: ${f.evidence}`)).toEqual([
+      'role/lab-testers: role lab-testers: no member in the people files and no rule that is still in force names it',
+      'role/netadmin: role netadmin: no member in the people files',
+    ]);
+  });
+
+  it('a scope limits a control to what it names', () => {
+    const { report } = planted([
+      { file: 'inventory/org.yaml', from: 'security: wpa3-enterprise', to: 'security: open' },
+      { file: 'policies/security.yaml', from: '    scope: { kinds: [ap] }', to: '    scope: { kinds: [ap], sites: [vac-esch] }' },
+    ]);
+    const found = findingsOf(report, 'staff-ssid-enterprise');
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((f) => f.object.site))).toEqual(new Set(['vac-esch']));
+    expect(Object.keys(report.controls.find((c) => c.id === 'staff-ssid-enterprise')!.checked)).toEqual(['vac-esch']);
+  });
+});
