@@ -1,7 +1,7 @@
 // Runs the controls the security policy names over the audit inputs: scope, pass rates,
 // findings and waivers. Pure: the inputs were gathered once by the caller.
 import { CONTROLS, type ControlContext } from './controls/index.js';
-import { severityRank, type Against, type AuditInputs, type AuditReport, type ControlResult, type Finding, type FindingSeverity, type SecurityPolicy, type Waiver } from './model.js';
+import { severityRank, type Against, type AuditInputs, type AuditReport, type ControlResult, type Finding, type FindingSeverity, type SecurityPolicy } from './model.js';
 
 const globToRegExp = (glob: string) => new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
 
@@ -53,8 +53,6 @@ export function blocking(report: AuditReport, failOn: FindingSeverity): Finding[
 
 export function totals(c: ControlResult): { checked: number; failed: number } {
   const checked = Object.values(c.checked).reduce((a, b) => a + b, 0);
-  // Several findings may name one object (intended and running); pass rate counts objects.
-  return { checked, failed: Math.min(checked, c.findings.length) };
+  // Each check gives at most one finding; waived ones count as passed.
+  return { checked, failed: c.findings.length };
 }
-
-export type { Waiver };
