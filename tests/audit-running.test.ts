@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { blocking } from '../core/audit/index.js';
 import type { DriftResult } from '../core/deliver/index.js';
 import { loadInventory } from '../core/inventory/index.js';
-import type { SwitchIntent } from '../core/plan/index.js';
+import type { FirewallIntent, SwitchIntent } from '../core/plan/index.js';
 import { planInventory } from '../core/plan/index.js';
-import { compilePolicy, loadPolicy, today } from '../core/policy/index.js';
-import { platformCatalogue, renderSites, targetFor } from '../core/render/index.js';
+import { compilePolicy, decider, enforcement, forEachFlow, loadPolicy, portUniverse, today } from '../core/policy/index.js';
+import { platformCatalogue, renderSites, targetFor, type RuleOrigin } from '../core/render/index.js';
 import { portName } from '../templates/switch/cisco-ios/target.js';
 import { auditOf, findingsOf } from './support/audit.js';
 import { exampleInventory, repoRoot } from './support/inventory.js';
@@ -32,6 +32,23 @@ const rendered = renderSites(plan.sites).artefacts;
 const text = (device: string) => rendered.filter((a) => a.device === device).map((a) => a.content).join('\n');
 const byPlatform = (p: string, at = site) => at.devices.filter((d) => d.platform === p);
 
+const enf = enforcement(inv, policy, today());
+const rulesById = new Map(policy.rules.map((r) => [r.id, r.source]));
+const origin = (id: string) => (rulesById.has(id) ? { ...rulesById.get(id)!, rule: id } : undefined);
+
+/** Every flow of a site decided with this firewall in place: allowed or not, and by which policy rule. */
+function decisions(code: string, fw: FirewallIntent): string[] {
+  const sites = enf.sites.map((x) => (x.code === code ? { ...x, devices: x.devices.map((d) => (d.hostname === fw.hostname ? fw : d)) } : x));
+  const decide = decider({ ...enf, sites });
+  const out: string[] = [];
+  forEachFlow(inv, sites.filter((x) => x.code === code), policy.roles.map((r) => r.name), portUniverse(inv, [policy]), (site, from, to, port) => {
+    if (!site) return;
+    const a = decide(from, to, port, site);
+    out.push(`${JSON.stringify(from)} ${JSON.stringify(to)} ${JSON.stringify(port)} ${a.allowed} ${a.hops.map((h) => h.rule?.origin?.rule ?? '-').join('/')}`);
+  });
+  return out;
+}
+
 /** Every device of the site as read from the device: rendered text, edited for some. */
 function running(edits: Record<string, (t: string) => string>, at: typeof site): DriftResult[] {
   return at.devices.map((d) => {
@@ -53,17 +70,20 @@ describe('reading running configs back into the intent', () => {
     const platforms = new Set<string>();
     for (const s of plan.sites) {
       for (const d of s.devices) {
-        const read = targetFor(d.kind, d.platform)?.readRunning as ((t: string, i: typeof d, o: () => undefined) => typeof d) | undefined;
+        const read = targetFor(d.kind, d.platform)?.readRunning as ((t: string, i: typeof d, o: RuleOrigin) => typeof d) | undefined;
         if (!read) continue;
         platforms.add(d.platform);
-        const back = read(text(d.hostname), d, () => undefined);
+        const back = read(text(d.hostname), d, origin);
         expect({ mgmt: back.mgmtServices, from: back.managementFrom, ntp: back.ntp, syslog: back.syslog }).toEqual({ mgmt: d.mgmtServices, from: d.managementFrom, ntp: d.ntp, syslog: d.syslog });
         if (d.kind === 'switch' && back.kind === 'switch') expect(back.ports.map((p) => [p.index, p.mode, p.vlan, p.auth, p.shutdown])).toEqual(d.ports.map((p) => [p.index, p.mode, p.vlan, p.mode === 'trunk' ? 'none' : p.auth, p.shutdown]));
         if (d.kind === 'ap' && back.kind === 'ap') expect(back.ssids).toEqual(d.ssids);
-        if (d.kind === 'firewall' && back.kind === 'firewall') expect(back.rules.map((r) => r.id.replace(/\.\d+$/, ''))).toEqual(d.rules.flatMap((r) => (r.services.length ? r.services : [null]).map(() => r.id.replace(/\.\d+$/, ''))));
+        if (d.kind === 'firewall' && back.kind === 'firewall') {
+          expect(new Set(back.rules.map((r) => r.origin?.rule))).toEqual(new Set(d.rules.map((r) => r.origin?.rule)));
+          expect(decisions(s.code, back)).toEqual(decisions(s.code, d));
+        }
       }
     }
-    expect([...platforms].sort()).toEqual(['aruba-aoscx', 'cisco-ios', 'hostapd', 'nftables', 'openwrt']);
+    expect([...platforms].sort()).toEqual(['aruba-aoscx', 'cisco-ios', 'fortigate', 'hostapd', 'nftables', 'openwrt']);
   });
 
   it('an untouched site passes every control against running', () => {
@@ -141,5 +161,14 @@ describe('hand edits found against running', () => {
     const r = audit({ [ap.hostname]: (t) => t.replace(/(option ssid 'CENTRE-STAFF'\n\toption encryption ')wpa3'/, "$1psk2'").replace("\toption Interface 'mgmt'\n", '') }, other);
     expect(only(r, 'staff-ssid-enterprise')).toEqual([`${ap.hostname}:ssid/CENTRE-STAFF: SSID CENTRE-STAFF of zone staff uses wpa2-personal, not WPA2/WPA3-Enterprise`]);
     expect(only(r, 'mgmt-ssh-only')).toEqual([expect.stringMatching(new RegExp(`^${ap.hostname}: management allowed from 0\\.0\\.0\\.0/0`))]);
+  });
+
+  it('on FortiGate: telnet turned on and a policy from guests to staff put first', () => {
+    const fortiSite = plan.sites.find((x) => x.devices.some((d) => d.platform === 'fortigate'))!;
+    const forti = byPlatform('fortigate', fortiSite)[0]!;
+    const policy = 'config firewall policy\n    edit 99\n        set name "helpdesk-test"\n        set srcintf "vlan60"\n        set dstintf "vlan10"\n        set srcaddr "net-guest"\n        set dstaddr "net-staff"\n        set action accept\n        set service "ALL"\n    next\n';
+    const r = audit({ [forti.hostname]: (t) => t.replace('set admin-telnet disable', 'set admin-telnet enable').replace('config firewall policy\n', policy) }, fortiSite);
+    expect(only(r, 'mgmt-no-cleartext')).toEqual([`${forti.hostname}: telnet management is on`]);
+    expect(only(r, 'guest-isolated')).toEqual([expect.stringMatching(new RegExp(`^${fortiSite.code}:zone/guest->zone/staff: guest zone guest reaches internal zone staff on .*${forti.hostname}: accepted by policy-99 \\(running policy 99 without an outpost comment: helpdesk-test\\)$`))]);
   });
 });

@@ -5,6 +5,7 @@
 import type { FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { readRunning } from './running.js';
 
 /** Physical ports per model: the fibre uplink and the trunk towards the distribution switch. */
 export const PORTS: Readonly<Record<string, { wan: string; lan: string }>> = {
@@ -137,4 +138,5 @@ export default defineTarget({
     });
     return [{ suffix: '.conf', content }];
   },
+  readRunning,
 });
