@@ -3,7 +3,7 @@
 // with file:line:col, and on any error there are no people.
 import { error, fail, hasErrors, ok, type Diagnostic, type Result, type SourceLocation } from '../diagnostics.js';
 import { parseYaml, pathString } from '../inventory/source.js';
-import { parseCsv, type Cell } from './csv.js';
+import { parseCsv } from './csv.js';
 import { personSchema, validPerson, type PersonInput } from './fields.js';
 import { checkPeople, type Located } from './semantic.js';
 import type { KnownNames, People, Person } from './model.js';
@@ -50,22 +50,27 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
   }
   if (hasErrors(diagnostics)) return [];
 
+  // Where each field sits in a row, worked out once: locations are built only when asked for.
+  const indexOf = new Map<Column, number>();
+  const fieldIndex = new Map<string, number>();
+  columns.forEach((col, i) => {
+    if (!col) return;
+    indexOf.set(col, i);
+    fieldIndex.set(FIELD_OF[col], i);
+  });
   const out: Located[] = [];
   for (const row of rows.slice(1)) {
     if (row.cells.length !== columns.length) {
       diagnostics.push(error('csv-columns', `row has ${row.cells.length} fields, the header has ${columns.length}`, { file, line: row.line, col: 1 }));
       continue;
     }
-    const at = new Map<string, SourceLocation>();
-    const cell: Partial<Record<Column, Cell>> = {};
-    columns.forEach((col, i) => {
-      const c = row.cells[i]!;
-      if (!col) return;
-      cell[col] = c;
-      at.set(FIELD_OF[col], { file, line: c.line, col: c.col });
-    });
+    const cellAt = (field: string): SourceLocation | undefined => {
+      const c = row.cells[fieldIndex.get(field) ?? -1];
+      return c ? { file, line: c.line, col: c.col } : undefined;
+    };
+    const at = { get: cellAt };
     const v = (col: Column) => {
-      const s = cell[col]?.value.trim();
+      const s = row.cells[indexOf.get(col) ?? -1]?.value.trim();
       return s === '' ? undefined : s;
     };
     const raw: Record<string, unknown> = {
