@@ -76,11 +76,16 @@ export async function connection(flags: DirectoryFlags, ctx: IdentityContext): P
   return r.settings;
 }
 
-export async function readCas(flags: { vpnCa?: string; wifiCa?: string }): Promise<{ vpn: CaCertificate; wifi: CaCertificate }> {
+export async function readCas(flags: { vpnCa?: string; wifiCa?: string }): Promise<{ vpn: CaCertificate; wifi: CaCertificate; tlsCrypt?: string }> {
   const { readFileSync, existsSync } = await import('node:fs');
   const { parseCa } = await import('../core/kit/index.js');
-  const vpnFile = flags.vpnCa ?? process.env.OUTPOST_VPN_CA;
-  if (!vpnFile) throw new UsageError('the VPN profile needs the CA of the gateways: pass --vpn-ca FILE (or set OUTPOST_VPN_CA)');
+  const { pkiPaths, isTlsCryptKey } = await import('../core/pki/index.js');
+  // `outpost pki init` made the gateways' CA: kits take it from there unless told otherwise.
+  const pki = pkiPaths(process.env.OUTPOST_PKI ?? 'pki');
+  const vpnFile = flags.vpnCa ?? process.env.OUTPOST_VPN_CA ?? (existsSync(pki.caCert) ? pki.caCert : undefined);
+  if (!vpnFile) throw new UsageError('the VPN profile needs the CA of the gateways: run `outpost pki init` (or pass --vpn-ca FILE, or set OUTPOST_VPN_CA)');
+  const tlsCrypt = existsSync(pki.tlsCrypt) && vpnFile === pki.caCert ? readFileSync(pki.tlsCrypt, 'utf8') : undefined;
+  if (tlsCrypt !== undefined && !isTlsCryptKey(tlsCrypt)) throw new UsageError(`${pki.tlsCrypt} is not an OpenVPN static key`);
   const load = (file: string, flag: string) => {
     if (!existsSync(file)) throw new UsageError(`${flag} ${file}: no such file`);
     try {
@@ -91,7 +96,7 @@ export async function readCas(flags: { vpnCa?: string; wifiCa?: string }): Promi
   };
   const vpn = load(vpnFile, '--vpn-ca');
   const wifiFile = flags.wifiCa ?? process.env.OUTPOST_WIFI_CA;
-  return { vpn, wifi: wifiFile ? load(wifiFile, '--wifi-ca') : vpn };
+  return { vpn, wifi: wifiFile ? load(wifiFile, '--wifi-ca') : vpn, ...(tlsCrypt ? { tlsCrypt } : {}) };
 }
 
 /** Prompts only where a person can answer: a TTY, outside CI. */

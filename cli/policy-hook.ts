@@ -2,7 +2,9 @@
 // policies/access.yaml beside the inventory (when it exists).
 import { existsSync } from 'node:fs';
 import type { PipelineOptions } from '../core/pipeline.js';
-import { compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
+import { compileGateway, compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
+import { renderGateways } from '../core/render/index.js';
+import { planGateways } from '../core/vpn/index.js';
 import { warning } from '../core/diagnostics.js';
 
 export function policyRules(inventoryDir: string, file = policyFileFor(inventoryDir)): PipelineOptions['rules'] {
@@ -14,6 +16,7 @@ export function policyRules(inventoryDir: string, file = policyFileFor(inventory
     const expired = compiled.expired.map((r) =>
       warning('expired-rule', `rule ${r.id} expired on ${r.expires} and is left out of every config`, { ...r.source, path: 'expires' }),
     );
-    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...expired] };
+    const central = (sites: Parameters<typeof compileGateway>[2]) => renderGateways(planGateways(inv, { pools: compiled.pools, gateway: compileGateway(inv, loaded.value, sites, today()) }));
+    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...expired], central };
   };
 }

@@ -2,8 +2,8 @@
 // load -> (compile policy) -> plan (address, ports, intents) -> render.
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { loadInventory, type Inventory } from './inventory/index.js';
-import { planInventory, type InventoryPlan, type RuleCompiler } from './plan/index.js';
-import { platformCatalogue, renderSites, type Artefact } from './render/index.js';
+import { planInventory, type InventoryPlan, type RuleCompiler, type SitePlan } from './plan/index.js';
+import { CENTRAL, platformCatalogue, renderSites, type Artefact } from './render/index.js';
 
 export interface PipelineOptions {
   readonly inventoryDir: string;
@@ -12,7 +12,12 @@ export interface PipelineOptions {
   /** Stop after planning (validate, plan). */
   readonly render?: boolean;
   /** Access-policy compiler for firewall rules; the policy stage provides it. */
-  readonly rules?: (inv: Inventory) => { readonly compiler?: RuleCompiler; readonly diagnostics: readonly Diagnostic[] };
+  readonly rules?: (inv: Inventory) => {
+    readonly compiler?: RuleCompiler;
+    readonly diagnostics: readonly Diagnostic[];
+    /** Central servers (VPN gateways) rendered from every planned site: full renders only. */
+    readonly central?: (sites: readonly SitePlan[]) => readonly Artefact[];
+  };
 }
 
 export interface PipelineResult {
@@ -33,6 +38,8 @@ export function runPipeline(options: PipelineOptions): PipelineResult {
     diagnostics.push({ severity: 'error', code: 'unknown-site', message: `no site ${unknown.join(', ')} in ${options.inventoryDir}/sites (known: ${inventory.sites.map((s) => s.code).join(', ')})` });
     return { inventory, artefacts: [], diagnostics, ok: false };
   }
+  const reserved = inventory.sites.find((s) => s.code === CENTRAL);
+  if (reserved) diagnostics.push({ severity: 'error', code: 'reserved-site-code', message: `site code ${CENTRAL} is reserved for the central servers' folder of out/: rename the site`, ...reserved.source, path: 'site.code' });
   const policy = options.rules?.(inventory);
   diagnostics.push(...(policy?.diagnostics ?? []));
   if (hasErrors(diagnostics)) return { inventory, artefacts: [], diagnostics, ok: false };
@@ -44,5 +51,6 @@ export function runPipeline(options: PipelineOptions): PipelineResult {
   if (hasErrors(diagnostics) || options.render === false) return { inventory, plan, artefacts: [], diagnostics, ok: !hasErrors(diagnostics) };
   const rendered = renderSites(plan.sites);
   diagnostics.push(...rendered.diagnostics);
-  return { inventory, plan, artefacts: rendered.artefacts, diagnostics, ok: !hasErrors(diagnostics) };
+  const artefacts = options.sites || !policy?.central ? rendered.artefacts : [...rendered.artefacts, ...policy.central(plan.sites)];
+  return { inventory, plan, artefacts, diagnostics, ok: !hasErrors(diagnostics) };
 }

@@ -45,7 +45,7 @@ export function register(program: Command): void {
     const { kitOrg, issueKits } = await import('../../core/kit/index.js');
     const settings = flags.enrol ? await connection(flags, ctx) : undefined;
     const started = performance.now();
-    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
+    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools, cas.tlsCrypt), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
     const ms = Math.round(performance.now() - started);
     if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), ms });
     else {

@@ -96,7 +96,7 @@ export function register(program: Command): void {
         process.exitCode = EXIT.FINDINGS;
         return;
       }
-      [issued] = await issueKits({ people: [person], org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools), outDir: flags.out, issued: day, enrolIn: settings });
+      [issued] = await issueKits({ people: [person], org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools, cas.tlsCrypt), outDir: flags.out, issued: day, enrolIn: settings });
     } catch (e) {
       out.error(`${e instanceof Error ? e.message : String(e)}`);
       out.error(finish);

@@ -37,8 +37,12 @@ export function buildKit(k: KitInput): Kit {
     if (content !== undefined) files.push({ path, content: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), secret, description });
   };
   const hasSipSecret = !!k.credentials?.sipPassword;
-  add(`vpn/${p.id}.ovpn`, ovpn(k), false, 'OpenVPN client profile');
+  add(`vpn/${p.id}.ovpn`, ovpn(k), !!k.org.tlsCrypt, 'OpenVPN client profile');
   add('vpn/vpn-ca.crt', k.org.vpnCa.pem, false, 'CA of the VPN gateways');
+  // The NetworkManager profiles name both CA files (and the tls-crypt key): ship what they name.
+  add('laptop/linux/vpn-ca.crt', k.org.vpnCa.pem, false, 'CA of the VPN gateways (for /etc/outpost/vpn-ca.crt)');
+  add('laptop/linux/wifi-ca.crt', k.org.wifiCa.pem, false, 'CA of the Wi-Fi (RADIUS) server (for /etc/outpost/wifi-ca.crt)');
+  if (k.org.tlsCrypt) add('laptop/linux/vpn-tls-crypt.key', k.org.tlsCrypt, true, 'tls-crypt key of the VPN gateways (for /etc/outpost/vpn-tls-crypt.key)');
   if (!k.org.wifiCa.der.equals(k.org.vpnCa.der)) add('laptop/wifi-ca.crt', k.org.wifiCa.pem, false, 'CA of the Wi-Fi (RADIUS) server');
   // NetworkManager refuses keyfiles readable by others: 0600 although they hold no secret.
   if (k.org.staffWifi) add(`laptop/linux/${slug(k.org.staffWifi.ssid)}.nmconnection`, nmWifi(k), true, 'NetworkManager keyfile: staff Wi-Fi (802.1X)');

@@ -21,6 +21,8 @@ export interface KitOrg {
   readonly wifiCa: CaCertificate;
   /** Role -> VPN address pool (from the access policy), printed in the profile for support. */
   readonly pools?: ReadonlyMap<string, string>;
+  /** The gateways' tls-crypt key (outpost pki): without it no packet reaches their TLS. */
+  readonly tlsCrypt?: string;
 }
 
 /** Secrets handed out at enrolment; a kit without them prompts for them instead. */
@@ -48,7 +50,7 @@ export interface KitFile {
 }
 
 /** The organisation facts a kit needs, from the inventory and the CA files. */
-export function kitOrg(inv: Inventory, vpnCa: CaCertificate, wifiCa: CaCertificate = vpnCa, pools?: ReadonlyMap<string, string>): KitOrg {
+export function kitOrg(inv: Inventory, vpnCa: CaCertificate, wifiCa: CaCertificate = vpnCa, pools?: ReadonlyMap<string, string>, tlsCrypt?: string): KitOrg {
   const o = inv.org;
   const staffZone = o.zones.find((z) => z.name === 'staff')?.name ?? o.endpointKinds.laptops?.zone;
   const wifi = o.ssids.find((s) => s.zone === staffZone && s.security !== 'open');
@@ -64,5 +66,6 @@ export function kitOrg(inv: Inventory, vpnCa: CaCertificate, wifiCa: CaCertifica
     vpnCa,
     wifiCa,
     ...(pools ? { pools } : {}),
+    ...(tlsCrypt ? { tlsCrypt } : {}),
   };
 }

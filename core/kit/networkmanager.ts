@@ -7,6 +7,7 @@ import { stableUuid } from './util.js';
 /** Where the sheet tells the agent (or the imaging script) to put the CA certificates. */
 export const LINUX_VPN_CA = '/etc/outpost/vpn-ca.crt';
 export const LINUX_WIFI_CA = '/etc/outpost/wifi-ca.crt';
+export const LINUX_VPN_TLS_CRYPT = '/etc/outpost/vpn-tls-crypt.key';
 
 const ini = (sections: [string, [string, string][]][]) =>
   `${sections.map(([name, kv]) => `[${name}]\n${kv.map(([k, v]) => `${k}=${v}`).join('\n')}\n`).join('\n')}`;
@@ -52,6 +53,7 @@ export function nmVpn(k: KitInput): string {
     ['password-flags', '2'],
     ['remote', remote],
     ['remote-cert-tls', 'server'],
+    ...(k.org.tlsCrypt ? ([['tls-crypt', LINUX_VPN_TLS_CRYPT]] as [string, string][]) : []),
     ['tls-version-min', '1.2'],
     ['username', p.id],
     ...(gws.length === 1 ? ([['verify-x509-name', `name:${gws[0]!.public}`]] as [string, string][]) : []),

@@ -32,6 +32,7 @@ export function ovpn(k: KitInput): string {
     '<ca>',
     org.vpnCa.pem.trim(),
     '</ca>',
+    ...(org.tlsCrypt ? ['<tls-crypt>', org.tlsCrypt.trim(), '</tls-crypt>'] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -8,7 +8,7 @@ import { readRunning } from './running.js';
 const q = (s: string) => `"${s}"`;
 const group = (items: readonly string[]) => (items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`);
 
-function side(m: RuleMatch, dir: 'saddr' | 'daddr', fw: FirewallIntent): string[] {
+function side(m: RuleMatch, dir: 'saddr' | 'daddr', fw: Pick<FirewallIntent, 'zones'>): string[] {
   if (m.any) return [];
   const parts: string[] = [];
   const ifaces = m.zones.map((z) => fw.zones.find((x) => x.name === z)?.iface).filter((x): x is string => !!x);
@@ -28,7 +28,7 @@ function serviceMatch(s: RuleService): string {
 }
 
 /** One nft line per protocol of a rule, all carrying the rule id as comment. */
-export function ruleLines(rule: FirewallRule, fw: FirewallIntent): string[] {
+export function ruleLines(rule: FirewallRule, fw: Pick<FirewallIntent, 'zones'>): string[] {
   const head = [...side(rule.from, 'saddr', fw), ...side(rule.to, 'daddr', fw)];
   const verdict = `${rule.action} comment ${q(rule.id)}`;
   if (!rule.services.length) return [[...head, verdict].join(' ')];
