@@ -84,7 +84,7 @@ export async function readCas(flags: { vpnCa?: string; wifiCa?: string }): Promi
   const pki = pkiPaths(process.env.OUTPOST_PKI ?? 'pki');
   const vpnFile = flags.vpnCa ?? process.env.OUTPOST_VPN_CA ?? (existsSync(pki.caCert) ? pki.caCert : undefined);
   if (!vpnFile) throw new UsageError('the VPN profile needs the CA of the gateways: run `outpost pki init` (or pass --vpn-ca FILE, or set OUTPOST_VPN_CA)');
-  const tlsCrypt = existsSync(pki.tlsCrypt) && vpnFile === pki.caCert ? readFileSync(pki.tlsCrypt, 'utf8') : undefined;
+  const tlsCrypt = existsSync(pki.tlsCrypt) ? readFileSync(pki.tlsCrypt, "utf8") : undefined;
   if (tlsCrypt !== undefined && !isTlsCryptKey(tlsCrypt)) throw new UsageError(`${pki.tlsCrypt} is not an OpenVPN static key`);
   const load = (file: string, flag: string) => {
     if (!existsSync(file)) throw new UsageError(`${flag} ${file}: no such file`);

@@ -12,7 +12,8 @@ import { register as labSite } from './lab-site.js';
 import { register as audit } from './audit.js';
 import { register as infra } from './infra.js';
 import { register as pki } from './pki.js';
+import { register as vpn } from './vpn.js';
 
 export function registerAll(program: Command): void {
-  for (const register of [validate, plan, render, identity, push, drift, policy, audit, infra, pki, labSite]) register(program);
+  for (const register of [validate, plan, render, identity, push, drift, policy, audit, infra, pki, vpn, labSite]) register(program);
 }
