@@ -82,7 +82,7 @@ export interface ConnectedAgent {
  * openvpn client with the kit's profile as is (only where the gateway is, and the
  * answers to its login prompt, are given on the command line).
  */
-export async function connectAgent(o: { prefix: string; gatewayNs: string; index: number; ovpn: string; login: string; secret: string; server: GatewayServer; workDir: string; timeoutMs?: number }): Promise<ConnectedAgent> {
+export async function connectAgent(o: { prefix: string; gatewayNs: string; index: number; ovpn: string; login: string; secret: string; server: GatewayServer; workDir: string; timeoutMs?: number; extra?: readonly string[] }): Promise<ConnectedAgent> {
   const ns = `${o.prefix}ag${o.index}`;
   createNamespace(ns);
   createVeth({ name: `ag${o.index}`, ns: o.gatewayNs, bridge: AGENT_NET.bridge }, { name: 'eth0', ns, address: `100.127.254.${10 + o.index}/${AGENT_NET.prefix}` });
@@ -91,7 +91,7 @@ export async function connectAgent(o: { prefix: string; gatewayNs: string; index
   writeFileSync(creds, `${o.login}\n${o.secret}\n`, { mode: 0o600 });
   const log = join(o.workDir, `ag${o.index}.log`);
   rmSync(log, { force: true });
-  const client = startDaemon(ns, ['openvpn', '--config', o.ovpn, '--remote', o.server.address, String(o.server.port), 'udp4', '--auth-user-pass', creds, '--auth-retry', 'none', '--connect-retry-max', '1', '--verb', '3'], log);
+  const client = startDaemon(ns, ['openvpn', '--config', o.ovpn, '--remote', o.server.address, String(o.server.port), 'udp4', '--auth-user-pass', creds, '--auth-retry', 'none', '--connect-retry-max', '1', '--verb', '3', ...(o.extra ?? [])], log);
   const ok = await waitForLog(client, /Initialization Sequence Completed/, /AUTH_FAILED|Exiting due to fatal error/, o.timeoutMs ?? 30_000);
   rmSync(creds, { force: true });
   const address = ok ? /\binet (\d+\.\d+\.\d+\.\d+)\//.exec(nsExec(ns, ['ip', '-4', 'addr', 'show', 'dev', 'tun0']).stdout)?.[1] : undefined;
