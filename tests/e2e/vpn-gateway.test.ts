@@ -48,7 +48,7 @@ describe('agents log into the rendered VPN gateway with their kits, and their ro
   const agents = new Map<string, Agent>();
   const live: ConnectedAgent[] = [];
   /** Sessions the gateway ended: their address went back to the pool. */
-  const ended: ConnectedAgent[] = [];
+  const gone: ConnectedAgent[] = [];
   let index = 0;
 
   const connect = (a: Agent, secretLine: string, extra?: string[], timeoutMs?: number) => {
@@ -173,7 +173,7 @@ describe('agents log into the rendered VPN gateway with their kits, and their ro
     const a = agents.get('leaving.agent')!;
     const c = await connect(a, `${a.password}${totpCode(a.secret)}`);
     expect(c.address).toBeDefined();
-    ended.push(c);
+    gone.push(c);
     const rest = [...agents.values()].map((x) => x.person).filter((p) => p.id !== 'leaving.agent');
     const started = Date.now();
     await syncDirectory(slapd.settings, desiredState(TEST_SUFFIX, rest, roles, DATE), { only: ['leaving.agent'] });
@@ -197,7 +197,7 @@ describe('agents log into the rendered VPN gateway with their kits, and their ro
     const addresses = connected.map((c) => c.address);
     expect(addresses.every(Boolean), connected.filter((c) => !c.address).map((c) => readFileSync(c.client.log, 'utf8').slice(-300)).join('\n---\n')).toBe(true);
     // With the role agents still connected, every live address is distinct.
-    const all = live.filter((c) => !ended.includes(c)).map((c) => c.address).filter(Boolean);
+    const all = live.filter((c) => !gone.includes(c)).map((c) => c.address).filter(Boolean);
     expect(new Set(all).size).toBe(all.length);
     crowd.forEach((a, i) => expect(net.containsIp(poolOf(a.person.roles[0]!), net.ipToInt(addresses[i]!))).toBe(true));
     process.stderr.write(`vpn: ${crowd.length} agents connected at once in ${seconds.toFixed(1)} s\n`);
