@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import type { PipelineOptions } from '../core/pipeline.js';
 import { compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
-import { warning } from '../core/diagnostics.js';
+import { warning, type Diagnostic } from '../core/diagnostics.js';
+import type { Inventory } from '../core/inventory/index.js';
+import { knownNames, loadPeople, peopleDir } from '../core/people/index.js';
 
 export function policyRules(inventoryDir: string, file = policyFileFor(inventoryDir)): PipelineOptions['rules'] {
   if (!existsSync(file)) return undefined;
@@ -16,4 +18,16 @@ export function policyRules(inventoryDir: string, file = policyFileFor(inventory
     );
     return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...expired] };
   };
+}
+
+/**
+ * The people files checked against the policy and the inventory (roles, sites, the zone
+ * each person lands in on site). Only their own findings: the policy's are the rules
+ * hook's. Nothing when there is no policy or no people folder.
+ */
+export function peopleFindings(inventoryDir: string, inv: Inventory, file = policyFileFor(inventoryDir)): readonly Diagnostic[] {
+  if (!existsSync(file) || !existsSync(peopleDir(inventoryDir))) return [];
+  const policy = loadPolicy(file, inv);
+  if (!policy.ok) return [];
+  return loadPeople(peopleDir(inventoryDir), knownNames(inv, policy.value)).diagnostics;
 }
