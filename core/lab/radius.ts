@@ -1,0 +1,84 @@
+// Runs a rendered RADIUS folder (core/radius) with Debian's freeradius, inside a network
+// namespace: detached from the caller's terminal and pipes (its own session, output to a
+// log file), ready when it says so in that log, stopped by its pid.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, watch } from 'node:fs';
+import { resolve } from 'node:path';
+import { processAlive } from './netns.js';
+
+export interface RadiusOptions {
+  /** Network namespace to run in; the host's network when omitted. */
+  readonly ns?: string;
+  /** The rendered config folder (radiusd.conf, clients.conf, certs/...). */
+  readonly dir: string;
+  /** Where the server's log goes (created 0600, appended to). */
+  readonly logFile: string;
+  /** How long to wait for "Ready to process requests"; 20 s by default. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface RadiusServer {
+  readonly pid: number;
+  readonly logFile: string;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits until it is gone. */
+  stop(): Promise<void>;
+}
+
+const READY = /Ready to process requests/;
+
+/** Debian installs the server as `freeradius`; upstream builds call it `radiusd`. */
+export function radiusBinary(): string {
+  for (const dir of ['/usr/sbin', '/sbin', '/usr/local/sbin', ...(process.env.PATH ?? '').split(':')]) {
+    for (const name of ['freeradius', 'radiusd']) if (dir && existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
+  }
+  throw new Error('freeradius is not installed (Debian package freeradius; scripts/setup-system.sh installs it)');
+}
+
+const tail = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '');
+
+export async function startRadius(options: RadiusOptions): Promise<RadiusServer> {
+  const dir = resolve(options.dir);
+  const logFile = resolve(options.logFile);
+  const bin = radiusBinary();
+  const argv = [bin, '-d', dir, '-f', '-l', 'stdout'];
+  const fd = openSync(logFile, 'a', 0o600);
+  const start = existsSync(logFile) ? readFileSync(logFile).length : 0;
+  const child = spawn(options.ns ? 'ip' : argv[0]!, options.ns ? ['netns', 'exec', options.ns, ...argv] : argv.slice(1), {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  child.unref();
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${bin}`);
+
+  const stop = async () => {
+    if (!processAlive(pid)) return;
+    process.kill(pid, 'SIGTERM');
+    const killer = setTimeout(() => processAlive(pid) && process.kill(pid, 'SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
+  };
+
+  // Woken by every write to the log (inotify), not by polling.
+  await new Promise<void>((res, rej) => {
+    const since = () => readFileSync(logFile).subarray(start).toString('utf8');
+    const done = (e?: Error) => {
+      watcher.close();
+      clearTimeout(timer);
+      if (e) rej(e);
+      else res();
+    };
+    const check = () => {
+      if (READY.test(since())) done();
+    };
+    const watcher = watch(logFile, check);
+    const timer = setTimeout(() => {
+      void stop().then(() => done(new Error(`freeradius (${dir}) was not ready within ${(options.readyTimeoutMs ?? 20_000) / 1000} s:\n${tail(logFile)}`)));
+    }, options.readyTimeoutMs ?? 20_000);
+    void exited.then(() => done(new Error(`freeradius (${dir}) stopped while starting:\n${tail(logFile)}`)));
+    check();
+  });
+  return { pid, logFile, stop };
+}
