@@ -38,6 +38,8 @@ const ROWS = [
   `anna.reuter,Anna,Reuter,anna.reuter@crisis.example.lu,vac-esch,vaccination-staff,`,
   `jean.hoffmann,Jean,Hoffmann,jean.hoffmann@crisis.example.lu,act-lux,care-staff,${day(-1)}`,
   `nora.roth,Nora,Roth,nora.roth@crisis.example.lu,act-lux,observer,`,
+  `eva.braun,Eva,Braun,eva.braun@crisis.example.lu,trc-findel,tracing-agent,`,
+  `max.wolff,Max,Wolff,max.wolff@crisis.example.lu,trc-findel,tracing-agent,`,
 ];
 
 describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS server', () => {
@@ -187,6 +189,14 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
     expect(r.outcome, r.log).toBe('reject');
   });
 
+  it('a code seen once is not accepted again (a replay from a captured login)', async () => {
+    const secretLine = good('eva.braun');
+    const first = await login('eva.braun', secretLine);
+    expect(first.outcome, first.log).toBe('accept');
+    const again = await login('eva.braun', secretLine);
+    expect(again.outcome, again.log).toBe('reject');
+  });
+
   it('a switch with the wrong secret, or a device not in the inventory, gets no answer at all', async () => {
     const wrong = await login('marie.schmit', good('marie.schmit'), 'vac-esch-asw1', 'not-the-radius-key', 3);
     expect(wrong.outcome, wrong.log).toBe('no-answer');
@@ -195,5 +205,12 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
     const log = readFileSync(radius!.logFile, 'utf8');
     expect(log).toMatch(/invalid Message-Authenticator.*from client vac-esch-asw1/);
     expect(log).toMatch(/unknown client 10\.64\.250\.250/);
+  });
+
+  // Last: it stops the directory.
+  it('with the directory down, a good password and code is refused (fail closed)', async () => {
+    await slapd.stop();
+    const r = await login('max.wolff', good('max.wolff'));
+    expect(r.outcome, r.log).toBe('reject');
   });
 });
