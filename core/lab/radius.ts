@@ -2,8 +2,9 @@
 // namespace: detached from the caller's terminal and pipes (its own session, output to a
 // log file), ready when it says so in that log, stopped by its pid.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, watch } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { RadiusFile } from '../radius/index.js';
 import { processAlive } from './netns.js';
 
 export interface RadiusOptions {
@@ -25,6 +26,18 @@ export interface RadiusServer {
 }
 
 const READY = /Ready to process requests/;
+
+/**
+ * Writes a rendered folder (renderRadius) under `dir`: files holding secrets 0600, the
+ * others 0644, folders 0755. The PKI's files go in beside it (RADIUS_TLS_FILES).
+ */
+export function writeRadiusConfig(dir: string, files: readonly RadiusFile[]): void {
+  for (const f of files) {
+    const path = join(dir, f.path);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+    writeFileSync(path, f.content, { mode: f.secret ? 0o600 : 0o644 });
+  }
+}
 
 /** Debian installs the server as `freeradius`; upstream builds call it `radiusd`. */
 export function radiusBinary(): string {

@@ -4,9 +4,10 @@
 // overlays decide), and answers a switch or AP of the inventory with the VLAN of the
 // zone the agent's role lands in. eapol_test plays the switch and the laptop, using the
 // agent's kit profile (EAP-TTLS/PAP, the kit's CA, the server name it checks).
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../core/inventory/index.js';
 import { loadPolicy } from '../../core/policy/index.js';
@@ -15,7 +16,7 @@ import { parsePeople, type Person } from '../../core/people/index.js';
 import { desiredState, disableAccount, enrolPerson, generatePassword, layoutFor, newTotpSecret, otpauthUri, syncDirectory, totpCode } from '../../core/directory/index.js';
 import { buildKit, kitOrg, parseCa, writeKit } from '../../core/kit/index.js';
 import { radiusIntent, renderRadius, RADIUS_LDAP_SECRET, RADIUS_TLS_FILES, type RadiusIntent } from '../../core/radius/index.js';
-import { startRadius, type RadiusServer } from '../../core/lab/radius.js';
+import { startRadius, writeRadiusConfig, type RadiusServer } from '../../core/lab/radius.js';
 import { addAddress, createNamespace, deleteNamespace } from '../../core/lab/netns.js';
 import { readPassword } from '../../core/directory/settings.js';
 import { startSlapd, TEST_SUFFIX, type TestSlapd } from '../support/slapd.js';
@@ -97,10 +98,7 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
     intent = r.value;
     const conf = join(work, 'radius');
     const files = renderRadius(intent, new Map([['radius-key', RADIUS_KEY], [RADIUS_LDAP_SECRET, readPassword(slapd.passwordFile)]]));
-    for (const f of files) {
-      mkdirSync(dirname(join(conf, f.path)), { recursive: true });
-      writeFileSync(join(conf, f.path), f.content, { mode: f.secret ? 0o600 : 0o644 });
-    }
+    writeRadiusConfig(conf, files);
     const cert = ca.server(intent.serverName);
     mkdirSync(join(conf, 'certs'));
     copyFileSync(cert.certFile, join(conf, RADIUS_TLS_FILES.certificate));
@@ -142,6 +140,20 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
       timeoutS,
     });
   const good = (id: string) => `${passwords.get(id)!}${totpCode(secrets.get(id)!)}`;
+
+  it('the server runs detached: no terminal, no pipe of the caller, its output in the log file; secrets 0600', () => {
+    const pid = radius!.pid;
+    expect(readlinkSync(`/proc/${pid}/fd/0`)).toBe('/dev/null');
+    expect(readlinkSync(`/proc/${pid}/fd/1`)).toBe(radius!.logFile);
+    // freeradius itself points stderr at /dev/null when it logs to stdout.
+    expect([radius!.logFile, '/dev/null']).toContain(readlinkSync(`/proc/${pid}/fd/2`));
+    const sid = (p: number) => execFileSync('ps', ['-o', 'sid=', '-p', String(p)], { encoding: 'utf8' }).trim();
+    expect(sid(pid)).toBe(String(pid));
+    expect(sid(pid)).not.toBe(sid(process.pid));
+    expect(readFileSync(radius!.logFile, 'utf8')).toContain('Ready to process requests');
+    expect(statSync(join(work, 'radius/clients.conf')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(work, 'radius/mods-enabled/ldap')).mode & 0o777).toBe(0o600);
+  });
 
   it('a tracer on an 802.1X port, with password + current code, is accepted into the staff VLAN', async () => {
     const r = await login('marie.schmit', good('marie.schmit'));
