@@ -17,7 +17,7 @@ import { desiredState, disableAccount, enrolPerson, generatePassword, layoutFor,
 import { buildKit, kitOrg, parseCa, writeKit } from '../../core/kit/index.js';
 import { radiusIntent, renderRadius, RADIUS_LDAP_SECRET, RADIUS_TLS_FILES, type RadiusIntent } from '../../core/radius/index.js';
 import { startRadius, writeRadiusConfig, type RadiusServer } from '../../core/lab/radius.js';
-import { addAddress, createNamespace, deleteNamespace } from '../../core/lab/netns.js';
+import { addAddress, createNamespace, deleteNamespace, removeStale } from '../../core/lab/netns.js';
 import { readPassword } from '../../core/directory/settings.js';
 import { startSlapd, TEST_SUFFIX, type TestSlapd } from '../support/slapd.js';
 import { makeTestCa, type TestCa } from '../support/test-ca.js';
@@ -58,6 +58,7 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
   const server = () => '10.10.4.10';
 
   beforeAll(async () => {
+    removeStale('opr');
     slapd = await startSlapd('radius');
     ca = makeTestCa('radius');
     work = mkdtempSync(join(tmpdir(), `opr-${process.pid}-`));
@@ -153,6 +154,14 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
     expect(readFileSync(radius!.logFile, 'utf8')).toContain('Ready to process requests');
     expect(statSync(join(work, 'radius/clients.conf')).mode & 0o777).toBe(0o600);
     expect(statSync(join(work, 'radius/mods-enabled/ldap')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a folder freeradius cannot load is reported with its own complaint, and nothing keeps running', async () => {
+    const broken = join(work, 'broken');
+    writeRadiusConfig(broken, [{ path: 'radiusd.conf', content: 'modules {\n\tno_such_module {\n\t}\n}\n', secret: false }]);
+    const log = join(work, 'broken.log');
+    await expect(startRadius({ ns: NS, dir: broken, logFile: log })).rejects.toThrow(/stopped while starting:[\s\S]*no_such_module/);
+    expect(execFileSync('ip', ['netns', 'pids', NS], { encoding: 'utf8' }).trim().split('\n')).toEqual([String(radius!.pid)]);
   });
 
   it('a tracer on an 802.1X port, with password + current code, is accepted into the staff VLAN', async () => {
