@@ -9,6 +9,8 @@ import { loadPolicy, type AccessPolicy } from '../core/policy/index.js';
 import { planInventory, type SitePlan } from '../core/plan/index.js';
 import { parsePeople } from '../core/people/index.js';
 import { radiusIntent, radiusSecretNames, radiusSecretProblems, renderRadius, RADIUS_LDAP_SECRET, type RadiusIntent } from '../core/radius/index.js';
+import { kitOrg, parseCa } from '../core/kit/index.js';
+import { makeTestCa } from './support/test-ca.js';
 import { applyEdits, inventoryCopy, lineOf, outpost, repoRoot } from './support/inventory.js';
 
 const BASE = 'dc=crisis,dc=example,dc=lu';
@@ -87,6 +89,17 @@ describe('the RADIUS server rendered for freeradius', () => {
     const intent = intentFor({ ...policy.value, roles });
     expect(intent.roles.map((r) => r.role)).not.toContain('crisis-cell');
     expect(file(renderRadius(intent), 'sites-enabled/inner-tunnel').content).not.toContain('cn=crisis-cell');
+  });
+
+  it('names itself as the kits expect: the certificate name the laptops check is the server\'s', () => {
+    const ca = makeTestCa('radius-unit');
+    try {
+      const org = kitOrg(inv.value, parseCa(ca.caPem));
+      expect(intentFor().serverName).toBe(org.radiusName);
+      expect(file(renderRadius(intentFor()), 'mods-enabled/eap').content).toContain(`(${org.radiusName})`);
+    } finally {
+      ca.remove();
+    }
   });
 
   it('refuses a directory URL or bind DN that would break out of the config', () => {

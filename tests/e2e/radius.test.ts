@@ -55,7 +55,9 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
   const kits = new Map<string, { nm: string; ca: string }>();
 
   const client = (hostname: string) => intent.clients.find((c) => c.name === hostname)!;
-  const server = () => '10.10.4.10';
+  // The first address of the inventory's radius service (10.10.4.10), as the switches use.
+  let serverAddress = '';
+  const server = () => serverAddress;
 
   beforeAll(async () => {
     removeStale('opr');
@@ -67,6 +69,7 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
     const policy = loadPolicy('policies/access.yaml', inv.value);
     if (!policy.ok) throw new Error('policy');
     const roles = policy.value.roles.map((r) => r.name);
+    serverAddress = inv.value.org.services.find((x) => x.name === inv.value.org.management.radius)!.addresses[0]!.replace(/\/32$/, '');
     const parsed = parsePeople([{ file: 'people/agents.csv', text: `${HEADER}\n${ROWS.join('\n')}\n` }], {
       roles: new Set([...roles, 'observer']),
       sites: new Set(inv.value.sites.map((s) => s.code)),
@@ -119,7 +122,6 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
 
   afterAll(async () => {
     await radius?.stop();
-    if (process.env.OPR_KEEP_LOG) copyFileSync(join(work, "radius.log"), process.env.OPR_KEEP_LOG);
     try {
       deleteNamespace(NS);
     } catch {
