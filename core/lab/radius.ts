@@ -47,7 +47,8 @@ export function radiusBinary(): string {
   throw new Error('freeradius is not installed (Debian package freeradius; scripts/setup-system.sh installs it)');
 }
 
-const tail = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '');
+/** The last lines this run wrote to the log (an older run's lines are left out). */
+const tail = (file: string, from: number) => (existsSync(file) ? readFileSync(file).subarray(from).toString('utf8').split('\n').slice(-15).join('\n') : '');
 
 export async function startRadius(options: RadiusOptions): Promise<RadiusServer> {
   const dir = resolve(options.dir);
@@ -62,7 +63,10 @@ export async function startRadius(options: RadiusOptions): Promise<RadiusServer>
   });
   closeSync(fd);
   child.unref();
-  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  const exited = new Promise<void>((res) => {
+    child.once('exit', () => res());
+    child.once('error', () => res());
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${bin}`);
 
@@ -88,9 +92,9 @@ export async function startRadius(options: RadiusOptions): Promise<RadiusServer>
     };
     const watcher = watch(logFile, check);
     const timer = setTimeout(() => {
-      void stop().then(() => done(new Error(`freeradius (${dir}) was not ready within ${(options.readyTimeoutMs ?? 20_000) / 1000} s:\n${tail(logFile)}`)));
+      void stop().then(() => done(new Error(`freeradius (${dir}) was not ready within ${(options.readyTimeoutMs ?? 20_000) / 1000} s:\n${tail(logFile, start)}`)));
     }, options.readyTimeoutMs ?? 20_000);
-    void exited.then(() => done(new Error(`freeradius (${dir}) stopped while starting:\n${tail(logFile)}`)));
+    void exited.then(() => done(new Error(`freeradius (${dir}) stopped while starting:\n${tail(logFile, start)}`)));
     check();
   });
   return { pid, logFile, stop };
