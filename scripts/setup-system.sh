@@ -26,6 +26,15 @@ declare -A NEED=(
   # delivery: the on-device rollback timer (setsid) and nftables normalisation (unshare -n)
   [unshare]=util-linux
   [setsid]=util-linux
+  # the RADIUS server behind 802.1X ports and the staff Wi-Fi, and its test client
+  [freeradius]=freeradius
+  [eapol_test]=eapoltest
+)
+
+# file -> package, for what ships no command of its own
+declare -A NEED_FILES=(
+  # freeradius' LDAP module: users are checked against the directory
+  [/usr/lib/freeradius/rlm_ldap.so]=freeradius-ldap
 )
 
 missing=()
@@ -33,6 +42,9 @@ for cmd in "${!NEED[@]}"; do
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1; then
     missing+=("${NEED[$cmd]}")
   fi
+done
+for f in "${!NEED_FILES[@]}"; do
+  [ -e "$f" ] || missing+=("${NEED_FILES[$f]}")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
@@ -52,7 +64,7 @@ echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
 apt-get update -qq >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 # Debian starts these daemons on install; outpost runs its own instances only.
-for svc in slapd ssh openvpn kamailio hostapd; do
+for svc in slapd ssh openvpn kamailio hostapd freeradius; do
   (command -v systemctl >/dev/null && systemctl disable --now "$svc" >/dev/null 2>&1) || true
   (command -v service >/dev/null && service "$svc" stop >/dev/null 2>&1) || true
 done

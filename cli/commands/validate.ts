@@ -4,7 +4,7 @@ import { outputFor, report, withInventory, withJson, type CommonFlags } from '..
 export function register(program: Command): void {
   const cmd = program
     .command('validate')
-    .description('check the inventory (schema, references, addresses, capacity) and report every problem at once')
+    .description('check the inventory (schema, references, addresses, capacity, the people files) and report every problem at once')
     .addHelpText(
       'after',
       '\nEach problem is printed as file:line:col: error: message (at yaml.path) [code].\n' +
@@ -13,12 +13,14 @@ export function register(program: Command): void {
     );
   withJson(withInventory(cmd)).action(async (flags: CommonFlags) => {
     const { runPipeline } = await import('../../core/pipeline.js');
-    const { policyRules } = await import('../policy-hook.js');
+    const { peopleFindings, policyRules } = await import('../policy-hook.js');
     const out = outputFor(flags);
     const r = runPipeline({ inventoryDir: flags.inventory, render: false, rules: policyRules(flags.inventory) });
+    const diagnostics = [...r.diagnostics, ...(r.inventory ? peopleFindings(flags.inventory, r.inventory) : [])];
+    const ok = !diagnostics.some((d) => d.severity === 'error');
     const sites = r.plan?.sites ?? [];
     const devices = sites.reduce((n, s) => n + s.devices.length, 0);
-    process.exitCode = report(out, r.diagnostics, !!flags.json, { sites: sites.length, devices });
-    if (r.ok) out.result(`inventory ${flags.inventory} is valid: ${sites.length} sites, ${devices} devices`);
+    process.exitCode = report(out, diagnostics, !!flags.json, { sites: sites.length, devices });
+    if (ok) out.result(`inventory ${flags.inventory} is valid: ${sites.length} sites, ${devices} devices`);
   });
 }

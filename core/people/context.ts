@@ -4,7 +4,8 @@ import { fail, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { loadInventory, type Inventory } from '../inventory/index.js';
 import { loadPolicy, policyFileFor, rolePools } from '../policy/index.js';
 import { loadPeople, peopleDir } from './files.js';
-import type { People } from './model.js';
+import type { KnownNames, People } from './model.js';
+import type { AccessPolicy } from '../policy/index.js';
 
 export interface IdentityContext {
   readonly inventory: Inventory;
@@ -28,8 +29,20 @@ export function loadIdentity(inventoryDir: string, policyFile = defaultPolicyFil
   diagnostics.push(...policy.diagnostics);
   if (!policy.ok) return fail(diagnostics);
   const roles = policy.value.roles.map((r) => r.name);
-  const people = loadPeople(peopleDir(inventoryDir), { roles: new Set(roles), sites: new Set(inv.value.sites.map((s) => s.code)) });
+  const people = loadPeople(peopleDir(inventoryDir), knownNames(inv.value, policy.value));
   diagnostics.push(...people.diagnostics);
   if (!people.ok) return fail(diagnostics);
   return ok({ inventory: inv.value, roles, pools: rolePools(inv.value, policy.value), people: people.value, policyFile }, diagnostics);
+}
+
+/** What people are checked against: the policy's roles (and the zones they land in) and the inventory's sites. */
+export function knownNames(inv: Inventory, policy: AccessPolicy): KnownNames {
+  return {
+    roles: new Set(policy.roles.map((r) => r.name)),
+    sites: new Set(inv.sites.map((s) => s.code)),
+    landing: {
+      roles: policy.roles.map((r) => ({ name: r.name, ...(r.zone ? { zone: r.zone } : {}) })),
+      siteZones: new Map(inv.sites.map((s) => [s.code, new Set(s.zones.map((z) => z.zone))])),
+    },
+  };
 }

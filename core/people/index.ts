@@ -8,4 +8,4 @@ export * from './model.js';
 export { loadPeople, peopleDir } from './files.js';
 
 export { appendPerson, removePerson } from './edit.js';
-export { loadIdentity, defaultPolicyFile, type IdentityContext } from './context.js';
+export { loadIdentity, knownNames, defaultPolicyFile, type IdentityContext } from './context.js';

@@ -38,6 +38,14 @@ export interface People {
 export interface KnownNames {
   readonly roles: ReadonlySet<string>;
   readonly sites: ReadonlySet<string>;
+  /**
+   * When given, every person must land in a zone on site (RADIUS: staff SSID, 802.1X
+   * ports): the policy's roles in order with their zones, and each site's zones.
+   */
+  readonly landing?: {
+    readonly roles: readonly { readonly name: string; readonly zone?: string }[];
+    readonly siteZones: ReadonlyMap<string, ReadonlySet<string>>;
+  };
 }
 
 /** True when a temporary contract ended before `today` (YYYY-MM-DD). */

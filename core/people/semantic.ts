@@ -3,6 +3,7 @@
 import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import type { PersonInput } from './fields.js';
 import type { KnownNames } from './model.js';
+import { landingZone } from '../policy/model.js';
 
 export interface Located {
   readonly value: PersonInput;
@@ -46,6 +47,22 @@ export function checkPeople(people: readonly Located[], known: KnownNames): Diag
       if (seen.has(r)) out.push(warning('duplicate-role', `role ${r} is listed twice for ${v.id}`, { ...p.at('roles'), path: 'roles' }));
       seen.add(r);
     }
+    if (known.landing && v.roles.every((r) => known.roles.has(r)) && known.sites.has(v.site)) out.push(...checkLanding(p, known.landing));
   }
   return out;
+}
+
+/** The RADIUS server must know which zone's VLAN to give a person on site. */
+function checkLanding(p: Located, landing: NonNullable<KnownNames['landing']>): Diagnostic[] {
+  const v = p.value;
+  const lands = landingZone(landing.roles, v.roles);
+  if (!lands) {
+    const zoned = landing.roles.filter((r) => r.zone).map((r) => r.name);
+    const which = v.roles.length === 1 ? `role ${v.roles[0]} gives no zone` : `none of the roles ${v.roles.join(', ')} gives a zone`;
+    return [error('no-zone', `${v.id}: ${which} to land in on site (802.1X, staff Wi-Fi); give the role a zone: in the access policy${zoned.length ? ` (roles with one: ${zoned.join(', ')})` : ''}`, { ...p.at('roles'), path: 'roles' })];
+  }
+  if (!landing.siteZones.get(v.site)?.has(lands.zone)) {
+    return [error('no-zone', `${v.id}: role ${lands.role} lands in zone ${lands.zone}, which site ${v.site} does not have`, { ...p.at('site'), path: 'site' })];
+  }
+  return [];
 }

@@ -15,7 +15,9 @@ const port = z.string().regex(/^(\d{1,5})(-(\d{1,5}))?\/(tcp|udp)$|^icmp$/, { er
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
 
 const schema = z.strictObject({
-  roles: z.array(z.strictObject({ name: field('name'), description: field('text'), pool: z.number().int().min(16).max(30) })).min(1),
+  roles: z
+    .array(z.strictObject({ name: field('name'), description: field('text'), pool: z.number().int().min(16).max(30), zone: field('name').optional() }))
+    .min(1),
   rules: z.array(
     z.strictObject({
       id: field('name'),
@@ -118,6 +120,11 @@ export function loadPolicy(file: string, inv: Inventory): Result<AccessPolicy> {
     }
     const p = t.port && t.port !== 'icmp' ? parsePortSpec(t.port) : undefined;
     return { name: t.name, from, to, ...(p ? { port: p } : {}), ...(t.site ? { site: t.site } : {}), expect: t.expect, source: source.locate(['tests', i]) };
+  });
+  value.roles.forEach((r, i) => {
+    if (r.zone !== undefined && !zones.has(r.zone)) {
+      diagnostics.push(error('unknown-zone', `unknown zone ${r.zone}: zones are ${[...zones].join(', ')}`, { ...source.locate(['roles', i, 'zone']), path: `roles[${i}].zone` }));
+    }
   });
   const roleList: Role[] = value.roles.map((r, i) => ({ ...r, source: source.locate(['roles', i]) }));
   if (hasErrors(diagnostics)) return fail(diagnostics);

@@ -16,6 +16,12 @@ export interface Role {
   readonly description: string;
   /** Prefix length of the role's VPN address pool. */
   readonly pool: number;
+  /**
+   * Zone an agent of this role lands in on site (staff SSID, 802.1X port): the RADIUS
+   * server answers with its VLAN. A person's zone is that of their first role, in policy
+   * order, that has one.
+   */
+  readonly zone?: string;
   readonly source: SourceLocation;
 }
 
@@ -51,4 +57,10 @@ export interface AccessPolicy {
   /** In file order; expired rules are kept here and dropped by the compiler. */
   readonly rules: readonly AccessRule[];
   readonly tests: readonly PolicyTest[];
+}
+
+/** The zone a person with these roles lands in on site: the first role, in policy order, that has a zone. */
+export function landingZone(roles: readonly Pick<Role, 'name' | 'zone'>[], personRoles: readonly string[]): { readonly role: string; readonly zone: string } | undefined {
+  const r = roles.find((x) => x.zone !== undefined && personRoles.includes(x.name));
+  return r ? { role: r.name, zone: r.zone! } : undefined;
 }
