@@ -16,6 +16,10 @@ declare -A NEED=(
   [plistutil]=libplist-utils
   [kamailio]=kamailio
   [sipsak]=sipsak
+  # the PBX's subscriber store: outpost writes it with the sqlite3 shell
+  [sqlite3]=sqlite3
+  # the agents' softphone in the PBX tests (the accounts file from their kits)
+  [baresip]=baresip-core
   [hostapd]=hostapd
   [openssl]=openssl
   [chromium]=chromium
@@ -28,10 +32,22 @@ declare -A NEED=(
   [setsid]=util-linux
 )
 
+# file (glob) -> package, for what has no command of its own
+declare -A NEED_FILE=(
+  # kamailio's SQLite driver: the PBX reads its subscriber store through it
+  ['/usr/lib/*/kamailio/modules/db_sqlite.so']=kamailio-sqlite-modules
+)
+
 missing=()
 for cmd in "${!NEED[@]}"; do
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1; then
     missing+=("${NEED[$cmd]}")
+  fi
+done
+for pattern in "${!NEED_FILE[@]}"; do
+  # shellcheck disable=SC2086 # the pattern is meant to expand
+  if ! compgen -G $pattern >/dev/null; then
+    missing+=("${NEED_FILE[$pattern]}")
   fi
 done
 
