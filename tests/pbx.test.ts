@@ -127,7 +127,7 @@ describe('PBX platform and subscriber provisioning', () => {
     expect(plan.value.changes.map((c) => [c.op, c.row.username, 'why' in c ? c.why : ''])).toEqual([
       ['update', '2001', 'new SIP password'],
       ['remove', '2003', "paul.weber's contract ended 2026-01-31"],
-      ['remove', '2999', 'gone.agent is not in the people files (offboarded)'],
+      ['remove', '2999', 'gone.agent is no longer in the people files'],
     ]);
     expect(plan.value.unchanged).toBe(1);
     expect(plan.value.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'no-pbx-row', file: 'people.csv', line: 3 })]);

@@ -96,7 +96,7 @@ export function planSubscribers(input: PlanInput): Result<PbxPlan> {
 }
 
 function removalReason(cur: StoredSubscriber, p: Person | undefined, input: PlanInput): string {
-  if (!p) return cur.agent ? `${cur.agent} is not in the people files (offboarded)` : 'no agent owns this row';
+  if (!p) return cur.agent ? `${cur.agent} is no longer in the people files` : 'no agent owns this row';
   if (isExpired(p, input.today)) return `${p.id}'s contract ended ${p.endDate}`;
   if (!p.extension) return `${p.id} has no extension any more`;
   if (cur.domain !== input.domain) return `domain ${cur.domain} is not the PBX's (${input.domain})`;
