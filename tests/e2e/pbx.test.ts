@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../core/inventory/index.js';
-import { canUseNamespaces, createBridge, createNamespace, createVeth, removeByPrefix, removeStale } from '../../core/lab/netns.js';
+import { createBridge, createNamespace, createVeth, removeByPrefix, removeStale } from '../../core/lab/netns.js';
 import { stopDirectoryLab } from '../../core/lab/directory.js';
 import { pbxIntent, renderPbx, startPbx, type PbxServer } from '../../core/pbx/index.js';
 import { exampleInventory, outpost, repoRoot } from '../support/inventory.js';
@@ -83,7 +83,7 @@ function phoneConfig(address: string, port: number): string {
   ].join('\n');
 }
 
-describe.runIf(canUseNamespaces())('agents phone each other through the PBX outpost provisions', () => {
+describe('agents phone each other through the PBX outpost provisions', () => {
   let work: string;
   let ca: TestCa;
   let env: NodeJS.ProcessEnv;
