@@ -168,7 +168,7 @@ describe('PBX platform and subscriber provisioning', () => {
     expect(readSubscribers(db)).toEqual(before);
   });
 
-  it('`outpost pbx apply` prints the plan, changes nothing on --dry-run, then applies it once', () => {
+  it('`outpost pbx apply` prints the plan, changes nothing on --dry-run, then applies it once; offboard refuses a missing store', () => {
     const { dir, cleanup } = inventoryCopy();
     try {
       cpSync(join(repoRoot, 'policies'), join(dirname(dir), 'policies'), { recursive: true });
@@ -185,6 +185,13 @@ describe('PBX platform and subscriber provisioning', () => {
       expect(applied.code).toBe(0);
       expect(JSON.parse(applied.stdout)).toMatchObject({ ok: true, applied: true, counts: { add: 2, update: 0, remove: 0, unchanged: 0 } });
       expect(run([]).stdout).toContain('nothing to change (2 subscribers)');
+      // Offboarding against a PBX store that is not there stops before anything changes.
+      const before = readFileSync(join(dir, 'people', 'trc-findel.csv'), 'utf8');
+      const off = outpost(['offboard', 'lea.klein', '--inventory', dir, '--kits', kits, '--pbx-db', join(work, 'cli/missing.db')]);
+      expect(off.code).toBe(2);
+      expect(off.stderr).toContain(`--pbx-db ${join(work, 'cli/missing.db')}: no such file`);
+      expect(readFileSync(join(dir, 'people', 'trc-findel.csv'), 'utf8')).toBe(before);
+      expect(existsSync(join(kits, 'lea.klein'))).toBe(true);
     } finally {
       cleanup();
     }
