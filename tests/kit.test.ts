@@ -59,6 +59,7 @@ describe('agent kit', () => {
     const dir = writeKit(out, buildKit(input));
     const files = walk(dir).map((f) => relative(dir, f)).sort();
     expect(files).toEqual([
+      'admin/directory-entry.ldif',
       'admin/pbx-subscriber.json',
       'agent/credentials/initial-password.txt',
       'agent/laptop/linux/centre-staff.nmconnection',
@@ -87,6 +88,14 @@ describe('agent kit', () => {
     // The SIP password appears only where the softphone needs it in clear.
     const withSipPassword = files.filter((f) => readFileSync(join(dir, f), 'utf8').includes('sip-9f8e7d6c5b4a'));
     expect(withSipPassword).toEqual(['agent/phone/baresip-accounts']);
+    // The administrators' copy of the directory entry: where the agent is and in which roles.
+    const entry = readFileSync(join(dir, 'admin/directory-entry.ldif'), 'utf8');
+    expect(entry).toMatch(/^dn: uid=marie\.schmit,ou=people,dc=crisis,dc=example,dc=lu$/m);
+    expect(entry).toMatch(/^# member of cn=tracing-agent,ou=roles,dc=crisis,dc=example,dc=lu$/m);
+    expect(entry).not.toContain('Xk7mPq2rTz9wLb4n');
+    // OpenLDAP's own LDIF reader accepts it (-n: parse and show, no server contacted).
+    const parsed = execFileSync('ldapadd', ['-n', '-x', '-H', 'ldap://127.0.0.1:1', '-f', join(dir, 'admin/directory-entry.ldif')], { encoding: 'utf8' });
+    expect(parsed).toContain('adding new entry "uid=marie.schmit,ou=people,dc=crisis,dc=example,dc=lu"');
   });
 
   it('is reproducible: the same input gives byte-identical files', () => {

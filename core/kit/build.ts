@@ -4,13 +4,16 @@
 //
 // Two audiences, two sub-folders: agent/ is what the helpdesk hands over (profiles,
 // sheet, first credentials) and nothing else; admin/ is for the people who run the
-// servers (the PBX subscriber row with the HA1 digests), never handed to the agent.
+// servers (the PBX subscriber row with the HA1 digests, the directory entry), never
+// handed to the agent.
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { mobileconfig } from './apple.js';
 import type { KitFile, KitInput } from './model.js';
 import { nmVpn, nmWifi } from './networkmanager.js';
+import { baseFromDomain, desiredPerson, layoutFor, roleDN } from '../directory/layout.js';
+import { personLdif } from '../directory/ldif.js';
 import { subscriberRowJson } from '../pbx/rows.js';
 import { baresipAccounts, linphoneXml, pbxSubscriberRow } from './phone.js';
 import { onboardingSheet } from './sheet.js';
@@ -38,6 +41,8 @@ export const AGENT_DIR = 'agent';
 export const ADMIN_DIR = 'admin';
 /** The PBX subscriber row, relative to the kit's folder; `pbx apply` reads it. */
 export const PBX_ROW_FILE = `${ADMIN_DIR}/pbx-subscriber.json`;
+/** The agent's directory entry as outpost keeps it, relative to the kit's folder. */
+export const DIRECTORY_ENTRY_FILE = `${ADMIN_DIR}/directory-entry.ldif`;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -61,6 +66,8 @@ export function buildKit(k: KitInput): Kit {
   add(`laptop/macos/${p.id}.mobileconfig`, mobileconfig(k), false, 'Apple configuration profile: Wi-Fi and VPN');
   add('phone/linphone.xml', linphoneXml(k), true, 'linphone remote provisioning');
   add('phone/baresip-accounts', baresipAccounts(k), hasSipSecret, 'baresip accounts');
+  const layout = layoutFor(k.directoryBase ?? baseFromDomain(k.org.domain));
+  put(DIRECTORY_ENTRY_FILE, personLdif(desiredPerson(layout, p, k.issued), p.roles.map((r) => roleDN(layout, r))), false, 'directory entry and role memberships (for the administrators)');
   const row = pbxSubscriberRow(k);
   // HA1 is password-equivalent for the PBX's realm: 0600.
   put(PBX_ROW_FILE, row && subscriberRowJson(row), true, 'PBX subscriber row (HA1 digests, no SIP password), read by outpost pbx apply');

@@ -43,7 +43,7 @@ export async function issueKits(o: IssueOptions): Promise<Issued[]> {
         await enrolPerson(client, layoutFor(o.enrolIn.base), person.id, { password, totpSecret });
         credentials = { password, otpauthUri: otpauthUri(totpSecret, o.org.domain, person.id), sipPassword: generatePassword(24) };
       }
-      const kit: Kit = buildKit({ person, org: o.org, issued: o.issued, ...(credentials ? { credentials } : {}) });
+      const kit: Kit = buildKit({ person, org: o.org, issued: o.issued, ...(credentials ? { credentials } : {}), ...(o.enrolIn ? { directoryBase: o.enrolIn.base } : {}) });
       const dir = writeKit(o.outDir, kit);
       out.push({ id: person.id, dir, agentDir: join(dir, AGENT_DIR), files: kit.files.length, enrolled: !!credentials, ...(credentials ? { password: credentials.password } : {}) });
     }
