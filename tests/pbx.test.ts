@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory, type Inventory } from '../core/inventory/index.js';
 import { buildKit, kitOrg, parseCa, PBX_ROW_FILE, writeKit } from '../core/kit/index.js';
 import { parsePeople, type Person } from '../core/people/index.js';
-import { applySubscribers, pbxIntent, planSubscribers, provisionSubscribers, readSubscribers, renderPbx, type StoredSubscriber } from '../core/pbx/index.js';
+import { applySubscribers, pbxIntent, planSubscribers, provisionSubscribers, readSubscribers, renderPbx, startPbx, type StoredSubscriber } from '../core/pbx/index.js';
 import { inventoryCopy, outpost, repoRoot } from './support/inventory.js';
 import { makeTestCa, type TestCa } from './support/test-ca.js';
 
@@ -72,6 +72,20 @@ describe('PBX platform and subscriber provisioning', () => {
     expect(check.stderr).not.toMatch(/ERROR|CRITICAL/);
     expect(check.status).toBe(0);
     expect(renderPbx(intent.value)[0]!.content).toBe(cfg);
+  });
+
+  it('will not start kamailio on a config that reads another store, and reports one that cannot bind', async () => {
+    const dir = join(work, 'server');
+    mkdirSync(dir, { recursive: true });
+    const dbFile = join(dir, 'subscriber.db');
+    // 192.0.2.1 (TEST-NET-1) is on no interface of this host: kamailio cannot listen there.
+    const intent = pbxIntent(inv, { listen: '192.0.2.1', port: 5099, dbFile, children: 1 });
+    if (!intent.ok) throw new Error('intent');
+    for (const f of renderPbx(intent.value)) writeFileSync(join(dir, f.path), f.content);
+    await expect(startPbx({ dir, dbFile: join(work, 'other.db'), logFile: join(dir, 'log') })).rejects.toThrow(/reads another subscriber store/);
+    await expect(startPbx({ dir, dbFile, logFile: join(dir, 'log'), readyTimeoutMs: 10_000 })).rejects.toThrow(/kamailio exited at start-up; the end of .*log:\n[\s\S]*192\.0\.2\.1/);
+    // The empty store was made for it, with kamailio's schema.
+    expect(execFileSync('sqlite3', ['-readonly', dbFile, 'SELECT count(*) FROM subscriber'], { encoding: 'utf8' }).trim()).toBe('0');
   });
 
   it('refuses a listen address or a store path that would break the config, and an inventory without a PBX', () => {
