@@ -16,6 +16,10 @@ declare -A NEED=(
   [plistutil]=libplist-utils
   [kamailio]=kamailio
   [sipsak]=sipsak
+  # the PBX's subscriber store: outpost writes it with the sqlite3 shell
+  [sqlite3]=sqlite3
+  # the agents' softphone in the PBX tests (the accounts file from their kits)
+  [baresip]=baresip-core
   [hostapd]=hostapd
   [openssl]=openssl
   [chromium]=chromium
@@ -31,10 +35,12 @@ declare -A NEED=(
   [eapol_test]=eapoltest
 )
 
-# file -> package, for what ships no command of its own
-declare -A NEED_FILES=(
+# file (glob) -> package, for what has no command of its own
+declare -A NEED_FILE=(
   # freeradius' LDAP module: users are checked against the directory
-  [/usr/lib/freeradius/rlm_ldap.so]=freeradius-ldap
+  ['/usr/lib/freeradius/rlm_ldap.so']=freeradius-ldap
+  # kamailio's SQLite driver: the PBX reads its subscriber store through it
+  ['/usr/lib/*/kamailio/modules/db_sqlite.so']=kamailio-sqlite-modules
 )
 
 missing=()
@@ -43,8 +49,11 @@ for cmd in "${!NEED[@]}"; do
     missing+=("${NEED[$cmd]}")
   fi
 done
-for f in "${!NEED_FILES[@]}"; do
-  [ -e "$f" ] || missing+=("${NEED_FILES[$f]}")
+for pattern in "${!NEED_FILE[@]}"; do
+  # shellcheck disable=SC2086 # the pattern is meant to expand
+  if ! compgen -G $pattern >/dev/null; then
+    missing+=("${NEED_FILE[$pattern]}")
+  fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then

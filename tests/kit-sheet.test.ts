@@ -45,7 +45,7 @@ describe('printable onboarding sheet', () => {
     uri = otpauthUri(newTotpSecret(), org.domain, agent.id);
     const kit = buildKit({ person: agent, org, issued: '2026-11-24', credentials: { password: 'Xk7mPq2rTz9wLb4n', otpauthUri: uri, sipPassword: 's' } });
     sheet = join(dir, 'sheet.html');
-    writeFileSync(sheet, kit.files.find((f) => f.path === 'onboarding-sheet.html')!.content);
+    writeFileSync(sheet, kit.files.find((f) => f.path === 'agent/onboarding-sheet.html')!.content);
   });
   afterAll(() => {
     ca?.remove();

@@ -59,20 +59,21 @@ describe('agent kit', () => {
     const dir = writeKit(out, buildKit(input));
     const files = walk(dir).map((f) => relative(dir, f)).sort();
     expect(files).toEqual([
-      'credentials/initial-password.txt',
-      'laptop/linux/centre-staff.nmconnection',
-      'laptop/linux/vpn.nmconnection',
-      'laptop/macos/marie.schmit.mobileconfig',
-      'laptop/windows/centre-staff.xml',
+      'admin/directory-entry.ldif',
+      'admin/pbx-subscriber.json',
+      'agent/credentials/initial-password.txt',
+      'agent/laptop/linux/centre-staff.nmconnection',
+      'agent/laptop/linux/vpn.nmconnection',
+      'agent/laptop/macos/marie.schmit.mobileconfig',
+      'agent/laptop/windows/centre-staff.xml',
+      'agent/onboarding-sheet.html',
+      'agent/phone/baresip-accounts',
+      'agent/phone/linphone.xml',
+      'agent/totp/otpauth.txt',
+      'agent/totp/qr.png',
+      'agent/vpn/marie.schmit.ovpn',
+      'agent/vpn/vpn-ca.crt',
       'manifest.json',
-      'onboarding-sheet.html',
-      'pbx/kamailio-subscriber.sql',
-      'phone/baresip-accounts',
-      'phone/linphone.xml',
-      'totp/otpauth.txt',
-      'totp/qr.png',
-      'vpn/marie.schmit.ovpn',
-      'vpn/vpn-ca.crt',
     ]);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string; mode: string }[] };
     expect(manifest.files.map((f) => f.path)).toEqual(files.filter((f) => f !== 'manifest.json'));
@@ -82,11 +83,19 @@ describe('agent kit', () => {
       expect((statSync(join(dir, f.path)).mode & 0o777).toString(8), f.path).toBe(f.mode.slice(1));
     }
     const secrets = manifest.files.filter((f) => f.mode === '0600').map((f) => f.path);
-    expect(secrets).toEqual(expect.arrayContaining(['credentials/initial-password.txt', 'totp/otpauth.txt', 'totp/qr.png', 'onboarding-sheet.html', 'phone/baresip-accounts', 'phone/linphone.xml']));
+    expect(secrets).toEqual(expect.arrayContaining(['agent/credentials/initial-password.txt', 'agent/totp/otpauth.txt', 'agent/totp/qr.png', 'agent/onboarding-sheet.html', 'agent/phone/baresip-accounts', 'agent/phone/linphone.xml', 'admin/pbx-subscriber.json']));
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     // The SIP password appears only where the softphone needs it in clear.
     const withSipPassword = files.filter((f) => readFileSync(join(dir, f), 'utf8').includes('sip-9f8e7d6c5b4a'));
-    expect(withSipPassword).toEqual(['phone/baresip-accounts']);
+    expect(withSipPassword).toEqual(['agent/phone/baresip-accounts']);
+    // The administrators' copy of the directory entry: where the agent is and in which roles.
+    const entry = readFileSync(join(dir, 'admin/directory-entry.ldif'), 'utf8');
+    expect(entry).toMatch(/^dn: uid=marie\.schmit,ou=people,dc=crisis,dc=example,dc=lu$/m);
+    expect(entry).toMatch(/^# member of cn=tracing-agent,ou=roles,dc=crisis,dc=example,dc=lu$/m);
+    expect(entry).not.toContain('Xk7mPq2rTz9wLb4n');
+    // OpenLDAP's own LDIF reader accepts it (-n: parse and show, no server contacted).
+    const parsed = execFileSync('ldapadd', ['-n', '-x', '-H', 'ldap://127.0.0.1:1', '-f', join(dir, 'admin/directory-entry.ldif')], { encoding: 'utf8' });
+    expect(parsed).toContain('adding new entry "uid=marie.schmit,ou=people,dc=crisis,dc=example,dc=lu"');
   });
 
   it('is reproducible: the same input gives byte-identical files', () => {
@@ -96,7 +105,7 @@ describe('agent kit', () => {
   });
 
   it('gives an .ovpn that openvpn itself parses, naming every gateway and carrying the CA', () => {
-    const file = join(out, 'marie.schmit/vpn/marie.schmit.ovpn');
+    const file = join(out, 'marie.schmit/agent/vpn/marie.schmit.ovpn');
     const text = readFileSync(file, 'utf8');
     const r = spawnSync('openvpn', ['--config', file, '--show-digests'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -112,18 +121,18 @@ describe('agent kit', () => {
 
   it('gives XML that xmllint accepts: the Windows profile, and linphone against its schema', () => {
     const dir = join(out, 'marie.schmit');
-    execFileSync('xmllint', ['--noout', join(dir, 'laptop/windows/centre-staff.xml')]);
-    execFileSync('xmllint', ['--noout', '--schema', 'tests/support/linphone-lpconfig.xsd', join(dir, 'phone/linphone.xml')], { stdio: 'pipe' });
-    const win = readFileSync(join(dir, 'laptop/windows/centre-staff.xml'), 'utf8');
+    execFileSync('xmllint', ['--noout', join(dir, 'agent/laptop/windows/centre-staff.xml')]);
+    execFileSync('xmllint', ['--noout', '--schema', 'tests/support/linphone-lpconfig.xsd', join(dir, 'agent/phone/linphone.xml')], { stdio: 'pipe' });
+    const win = readFileSync(join(dir, 'agent/laptop/windows/centre-staff.xml'), 'utf8');
     expect(win).toContain(`<TrustedRootCAHash>${parseCa(ca.caPem).sha1Spaced}</TrustedRootCAHash>`);
     expect(win).toContain('<authentication>WPA3ENT</authentication>');
-    const sheet = join(dir, 'onboarding-sheet.html');
+    const sheet = join(dir, 'agent/onboarding-sheet.html');
     execFileSync('xmllint', ['--noout', sheet]);
     expect(readFileSync(sheet, 'utf8')).toContain('D&apos;Almeida &amp; Schmit');
   });
 
   it('gives a .mobileconfig that plistutil converts to binary and back with its payloads', () => {
-    const src = join(out, 'marie.schmit/laptop/macos/marie.schmit.mobileconfig');
+    const src = join(out, 'marie.schmit/agent/laptop/macos/marie.schmit.mobileconfig');
     const bin = join(out, 'profile.bin');
     // plistutil 2.2 reports failure on stdout and exits 0; it then writes no output file.
     const ok = spawnSync('plistutil', ['-i', src, '-o', bin, '-f', 'bin'], { encoding: 'utf8' });
@@ -139,7 +148,7 @@ describe('agent kit', () => {
   });
 
   it('gives NetworkManager keyfiles an INI parser reads, bound to the laptop and asking for secrets', () => {
-    const dir = join(out, 'marie.schmit/laptop/linux');
+    const dir = join(out, 'marie.schmit/agent/laptop/linux');
     const py = `import configparser,json,sys\nout={}\nfor f in sys.argv[1:]:\n  c=configparser.ConfigParser(interpolation=None,strict=True)\n  c.optionxform=str\n  c.read_file(open(f))\n  out[f.split('/')[-1]]={s:dict(c[s]) for s in c.sections()}\nprint(json.dumps(out))`;
     const parsed = JSON.parse(execFileSync('python3', ['-c', py, join(dir, 'centre-staff.nmconnection'), join(dir, 'vpn.nmconnection')], { encoding: 'utf8' }));
     expect(parsed['centre-staff.nmconnection'].wifi).toMatchObject({ ssid: 'CENTRE-STAFF', 'mac-address': '3C:52:82:00:00:01' });
@@ -148,7 +157,7 @@ describe('agent kit', () => {
   });
 
   it('gives a QR code that decodes to the otpauth URI', () => {
-    const png = PNG.sync.read(readFileSync(join(out, 'marie.schmit/totp/qr.png')));
+    const png = PNG.sync.read(readFileSync(join(out, 'marie.schmit/agent/totp/qr.png')));
     const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(code?.data).toBe(input.credentials!.otpauthUri);
     expect(code?.data).toMatch(/^otpauth:\/\/totp\/.+\?.*secret=[A-Z2-7]+/);
@@ -158,9 +167,9 @@ describe('agent kit', () => {
     const { credentials, ...rest } = input;
     const kit = buildKit(rest);
     const paths = kit.files.map((f) => f.path);
-    expect(paths).not.toContain('credentials/initial-password.txt');
-    expect(paths).not.toContain('pbx/kamailio-subscriber.sql');
-    expect(kit.files.find((f) => f.path === 'onboarding-sheet.html')?.secret).toBe(false);
+    expect(paths).not.toContain('agent/credentials/initial-password.txt');
+    expect(paths).not.toContain('admin/pbx-subscriber.json');
+    expect(kit.files.find((f) => f.path === 'agent/onboarding-sheet.html')?.secret).toBe(false);
     expect(kit.files.some((f) => f.content.includes(credentials!.password))).toBe(false);
   });
 

@@ -6,7 +6,8 @@ import { register as onboard } from './onboard.js';
 import { register as offboard } from './offboard.js';
 import { register as kit } from './kit.js';
 import { register as labDirectory } from './lab-directory.js';
+import { register as pbx } from './pbx.js';
 
 export function register(program: Command): void {
-  for (const r of [directory, onboard, offboard, kit, labDirectory]) r(program);
+  for (const r of [directory, onboard, offboard, kit, labDirectory, pbx]) r(program);
 }

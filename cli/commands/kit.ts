@@ -24,6 +24,7 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nWithout --enrol the kit holds no secret: profiles ask for the password when used.\n' +
+        'Each kit has agent/ (hand it to the agent) and admin/ (the PBX subscriber row, for `outpost pbx apply`).\n' +
         'Files holding secrets are written 0600, the rest 0644; manifest.json lists the sha256 of each.\n\n' +
         'Examples:\n  outpost kit marie.schmit --vpn-ca ca.crt\n  outpost kit --site trc-findel --out /srv/kits --vpn-ca ca.crt',
     );
@@ -49,7 +50,7 @@ export function register(program: Command): void {
     const ms = Math.round(performance.now() - started);
     if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), ms });
     else {
-      if (issued.length <= 20) for (const k of issued) out.info(`${k.id}: ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''})`);
+      if (issued.length <= 20) for (const k of issued) out.info(`${k.id}: ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''}; hand over ${k.agentDir}/)`);
       out.result(`wrote ${issued.length} kit(s) to ${flags.out}/ in ${ms} ms`);
     }
   });

@@ -105,12 +105,12 @@ export function register(program: Command): void {
     }
     if (!issued) return;
     if (flags.json) {
-      out.json({ ok: true, id: person.id, dn: personDN(desired.layout, person.id), file, kit: issued.dir, files: issued.files, enrolled: issued.enrolled, ...(flags.showPassword ? { password: issued.password } : {}) });
+      out.json({ ok: true, id: person.id, dn: personDN(desired.layout, person.id), file, kit: issued.dir, agentKit: issued.agentDir, files: issued.files, enrolled: issued.enrolled, ...(flags.showPassword ? { password: issued.password } : {}) });
       return;
     }
-    out.result(`onboarded ${person.id} (${person.roles.join(', ')}) at ${person.site}: kit in ${issued.dir}/ (${issued.files} files)`);
+    out.result(`onboarded ${person.id} (${person.roles.join(', ')}) at ${person.site}: kit in ${issued.dir}/ (${issued.files} files; hand over ${issued.agentDir}/)`);
     if (flags.showPassword) out.result(`first password (shown once): ${issued.password}`);
-    else out.result(`first password: ${issued.dir}/credentials/initial-password.txt (0600); print ${issued.dir}/onboarding-sheet.html for the agent`);
+    else out.result(`first password: ${issued.agentDir}/credentials/initial-password.txt (0600); print ${issued.agentDir}/onboarding-sheet.html for the agent`);
   });
 }
 

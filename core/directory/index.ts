@@ -20,7 +20,7 @@ export { connect, readState, isLdapResult, closeQuietly } from './client.js';
 export { executePlan, syncDirectory, ConnectionLost, type ApplyOptions, type SyncOptions, type SyncReport, type ChangeResult } from './apply.js';
 export { resolveConnection, readPassword, type ConnectionFlags, type ConnectionSettings, type LabDefaults } from './settings.js';
 export { generatePassword, sshaHash, newTotpSecret, otpauthUri, totpCode, enrolPerson, ensureTotpParams, TOTP_PARAMS, type Credentials } from './enrol.js';
-export { desiredLdif } from './ldif.js';
+export { desiredLdif, personLdif } from './ldif.js';
 export { findPerson, type FoundPerson } from './person.js';
 export { upsertAccount, disableAccount, readAccount, ensureRole, removeRole } from './account.js';
 export { readAccounts, accountsOf, type AccountSnapshot } from './snapshot.js';

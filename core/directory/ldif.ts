@@ -1,7 +1,7 @@
 // The desired state as one LDIF, in the order a plain `ldapadd` loads it (containers,
 // people, then role groups). The benchmark loads it to measure the baseline apply is
 // held to; it is also handy for handing a directory to another team.
-import { MANAGED, FIRST_UID, type DesiredState } from './layout.js';
+import { MANAGED, FIRST_UID, type DesiredPerson, type DesiredState } from './layout.js';
 
 const SAFE = /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/;
 
@@ -29,4 +29,19 @@ export function desiredLdif(d: DesiredState): string {
     entry(`cn=${role},${d.layout.roles}`, { objectClass: ['groupOfNames'], cn: [role], member: members.length ? members : [d.layout.placeholder] });
   }
   return parts.join('\n');
+}
+
+/**
+ * One person's entry and role memberships as `directory apply` keeps them, for the
+ * administrators' copy in the kit. Without uidNumber (the directory hands those out), so
+ * it documents the entry rather than loads it.
+ */
+export function personLdif(p: DesiredPerson, roleDNs: readonly string[]): string {
+  let s = `# Directory entry of ${p.id} as outpost directory apply keeps it (uidNumber assigned there).\n`;
+  s += line('dn', p.dn);
+  for (const c of p.objectClasses) s += line('objectClass', c);
+  s += line('uid', p.id);
+  for (const a of MANAGED) for (const v of p.attrs[a]) s += line(a, v);
+  for (const r of roleDNs) s += `# member of ${r}\n`;
+  return s;
 }

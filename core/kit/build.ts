@@ -1,13 +1,21 @@
 // One folder per agent: every profile the agent needs, a manifest with the sha256 of
 // each file, secrets written 0600. Building is pure (same input, same bytes); writing
 // is a separate step.
+//
+// Two audiences, two sub-folders: agent/ is what the helpdesk hands over (profiles,
+// sheet, first credentials) and nothing else; admin/ is for the people who run the
+// servers (the PBX subscriber row with the HA1 digests, the directory entry), never
+// handed to the agent.
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { mobileconfig } from './apple.js';
 import type { KitFile, KitInput } from './model.js';
 import { nmVpn, nmWifi } from './networkmanager.js';
-import { baresipAccounts, kamailioSubscriber, linphoneXml } from './phone.js';
+import { baseFromDomain, desiredPerson, layoutFor, roleDN } from '../directory/layout.js';
+import { personLdif } from '../directory/ldif.js';
+import { subscriberRowJson } from '../pbx/rows.js';
+import { baresipAccounts, linphoneXml, pbxSubscriberRow } from './phone.js';
 import { onboardingSheet } from './sheet.js';
 import { qrMatrix, qrPng } from './util.js';
 import { ovpn } from './vpn.js';
@@ -27,15 +35,26 @@ export interface ManifestEntry {
   readonly description: string;
 }
 
+/** What is handed to the agent. */
+export const AGENT_DIR = 'agent';
+/** What stays with the administrators. */
+export const ADMIN_DIR = 'admin';
+/** The PBX subscriber row, relative to the kit's folder; `pbx apply` reads it. */
+export const PBX_ROW_FILE = `${ADMIN_DIR}/pbx-subscriber.json`;
+/** The agent's directory entry as outpost keeps it, relative to the kit's folder. */
+export const DIRECTORY_ENTRY_FILE = `${ADMIN_DIR}/directory-entry.ldif`;
+
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export function buildKit(k: KitInput): Kit {
   const p = k.person;
   const files: KitFile[] = [];
-  const add = (path: string, content: string | Buffer | undefined, secret: boolean, description: string) => {
+  const put = (path: string, content: string | Buffer | undefined, secret: boolean, description: string) => {
     if (content !== undefined) files.push({ path, content: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), secret, description });
   };
+  // Agent-facing paths are written relative to agent/, as the sheet names them.
+  const add = (path: string, content: string | Buffer | undefined, secret: boolean, description: string) => put(`${AGENT_DIR}/${path}`, content, secret, description);
   const hasSipSecret = !!k.credentials?.sipPassword;
   add(`vpn/${p.id}.ovpn`, ovpn(k), !!k.org.tlsCrypt, 'OpenVPN client profile');
   add('vpn/vpn-ca.crt', k.org.vpnCa.pem, false, 'CA of the VPN gateways');
@@ -51,7 +70,11 @@ export function buildKit(k: KitInput): Kit {
   add(`laptop/macos/${p.id}.mobileconfig`, mobileconfig(k), false, 'Apple configuration profile: Wi-Fi and VPN');
   add('phone/linphone.xml', linphoneXml(k), true, 'linphone remote provisioning');
   add('phone/baresip-accounts', baresipAccounts(k), hasSipSecret, 'baresip accounts');
-  add('pbx/kamailio-subscriber.sql', kamailioSubscriber(k), true, 'PBX account (kamailio subscriber row)');
+  const layout = layoutFor(k.directoryBase ?? baseFromDomain(k.org.domain));
+  put(DIRECTORY_ENTRY_FILE, personLdif(desiredPerson(layout, p, k.issued), p.roles.map((r) => roleDN(layout, r))), false, 'directory entry and role memberships (for the administrators)');
+  const row = pbxSubscriberRow(k);
+  // HA1 is password-equivalent for the PBX's realm: 0600.
+  put(PBX_ROW_FILE, row && subscriberRowJson(row), true, 'PBX subscriber row (HA1 digests, no SIP password), read by outpost pbx apply');
   const qr = k.credentials ? qrMatrix(k.credentials.otpauthUri) : undefined;
   if (k.credentials && qr) {
     add('credentials/initial-password.txt', `${k.credentials.password}\n`, true, 'initial directory password');
@@ -64,7 +87,10 @@ export function buildKit(k: KitInput): Kit {
     if (h === undefined) hashes.set(f.path, (h = sha256(f.content)));
     return h;
   };
-  const fingerprints = files.filter((f) => /\.(ovpn|mobileconfig|xml|nmconnection)$/.test(f.path) && !f.path.startsWith('phone/')).map((f) => ({ path: f.path, sha256: hash(f) }));
+  const agentPath = (f: KitFile) => f.path.slice(AGENT_DIR.length + 1);
+  const fingerprints = files
+    .filter((f) => f.path.startsWith(`${AGENT_DIR}/`) && /\.(ovpn|mobileconfig|xml|nmconnection)$/.test(f.path) && !agentPath(f).startsWith('phone/'))
+    .map((f) => ({ path: agentPath(f), sha256: hash(f) }));
   add('onboarding-sheet.html', onboardingSheet(k, { fingerprints, ...(qr ? { qr } : {}) }), !!k.credentials, 'printable onboarding sheet');
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -6,7 +6,8 @@ import { closeQuietly, connect } from '../directory/client.js';
 import { enrolPerson, generatePassword, newTotpSecret, otpauthUri } from '../directory/enrol.js';
 import type { ConnectionSettings } from '../directory/settings.js';
 import type { Person } from '../people/model.js';
-import { buildKit, writeKit, type Kit } from './build.js';
+import { join } from 'node:path';
+import { AGENT_DIR, buildKit, writeKit, type Kit } from './build.js';
 import type { KitCredentials, KitOrg } from './model.js';
 
 export interface IssueOptions {
@@ -20,7 +21,10 @@ export interface IssueOptions {
 
 export interface Issued {
   readonly id: string;
+  /** The kit's folder: agent/ (hand over), admin/ (PBX row), manifest.json. */
   readonly dir: string;
+  /** The folder to hand to the agent. */
+  readonly agentDir: string;
   readonly files: number;
   readonly enrolled: boolean;
   /** Only for the caller to show once (onboarding --show-password); never logged. */
@@ -39,9 +43,9 @@ export async function issueKits(o: IssueOptions): Promise<Issued[]> {
         await enrolPerson(client, layoutFor(o.enrolIn.base), person.id, { password, totpSecret });
         credentials = { password, otpauthUri: otpauthUri(totpSecret, o.org.domain, person.id), sipPassword: generatePassword(24) };
       }
-      const kit: Kit = buildKit({ person, org: o.org, issued: o.issued, ...(credentials ? { credentials } : {}) });
+      const kit: Kit = buildKit({ person, org: o.org, issued: o.issued, ...(credentials ? { credentials } : {}), ...(o.enrolIn ? { directoryBase: o.enrolIn.base } : {}) });
       const dir = writeKit(o.outDir, kit);
-      out.push({ id: person.id, dir, files: kit.files.length, enrolled: !!credentials, ...(credentials ? { password: credentials.password } : {}) });
+      out.push({ id: person.id, dir, agentDir: join(dir, AGENT_DIR), files: kit.files.length, enrolled: !!credentials, ...(credentials ? { password: credentials.password } : {}) });
     }
     return out;
   } finally {

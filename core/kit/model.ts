@@ -38,6 +38,8 @@ export interface KitInput {
   readonly credentials?: KitCredentials;
   /** Date printed on the sheet (YYYY-MM-DD): an input, so kits stay reproducible. */
   readonly issued: string;
+  /** Base DN of the directory the agent is in; from the organisation's domain when omitted. */
+  readonly directoryBase?: string;
 }
 
 export interface KitFile {

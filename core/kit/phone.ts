@@ -1,7 +1,8 @@
 // Softphone profiles for the agent's extension and the matching PBX account: linphone
-// remote provisioning XML, a baresip accounts line, and the kamailio subscriber row.
+// remote provisioning XML, a baresip accounts line, and the PBX subscriber row.
 // Linphone and kamailio get HA1 digests, not the SIP password; baresip needs it in clear.
 import { createHash } from 'node:crypto';
+import type { SubscriberRow } from '../pbx/rows.js';
 import type { KitInput } from './model.js';
 import { xml } from './util.js';
 
@@ -46,14 +47,11 @@ export function baresipAccounts(k: KitInput): string | undefined {
   return `# baresip accounts for ${p.id} (extension ${p.extension})\n"${p.givenName} ${p.surname}" ${params.join(';')}\n`;
 }
 
-/** The PBX side: one row of kamailio's subscriber table (HA1 only, no cleartext). */
-export function kamailioSubscriber(k: KitInput): string | undefined {
+/** The PBX side: the agent's subscriber row (HA1 digests only, no cleartext). */
+export function pbxSubscriberRow(k: KitInput): SubscriberRow | undefined {
   const { person: p, org } = k;
   const pw = k.credentials?.sipPassword;
   if (!p.extension || !org.sip || !pw) return undefined;
   const realm = org.sip.domain;
-  const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const ha1 = sipHa1(p.extension, realm, pw);
-  const ha1b = md5(`${p.extension}@${realm}:${realm}:${pw}`);
-  return `-- kamailio subscriber for ${p.id}, extension ${p.extension}\nINSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES (${q(p.extension)}, ${q(realm)}, '', ${q(ha1)}, ${q(ha1b)});\n`;
+  return { agent: p.id, username: p.extension, domain: realm, ha1: sipHa1(p.extension, realm, pw), ha1b: md5(`${p.extension}@${realm}:${realm}:${pw}`) };
 }

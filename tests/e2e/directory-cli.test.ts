@@ -115,7 +115,7 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('onboarded lea.klein (tracing-agent) at trc-findel: kit in kits/lea.klein/');
     expect(readFileSync(join(work, 'inventory/people/trc-findel.csv'), 'utf8')).toContain('lea.klein,Léa,Klein,lea.klein@crisis.example.lu,trc-findel,tracing-agent,2099-06-30,LT-99001,3c:52:82:99:00:01,9001\n');
-    const kit = join(work, 'kits/lea.klein');
+    const kit = join(work, 'kits/lea.klein/agent');
     // The profile names the role's VPN pool from the access policy, for support calls.
     expect(readFileSync(join(kit, 'vpn/lea.klein.ovpn'), 'utf8')).toMatch(/^# role tracing-agent: the gateway assigns an address from 10\.(9[6-9])\.\d+\.\d+\/20$/m);
     const password = readFileSync(join(kit, 'credentials/initial-password.txt'), 'utf8').trim();
@@ -140,11 +140,14 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     expect(JSON.parse(run(['directory', 'plan', '--json']).stdout).changes).toEqual([]);
   });
 
-  it('offboards the agent: row gone, account locked, no role left, and the directory agrees', async () => {
+  it('offboards the agent: row gone, account locked, no role left, kit deleted, and the directory agrees', async () => {
     const r = run(['offboard', 'lea.klein']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('! disable lea.klein (no longer in the people files)');
     expect(r.stdout).toContain('- role tracing-agent: remove lea.klein');
+    // The kit held the first password and the TOTP secret: it goes with the access.
+    expect(r.stdout).toContain('deleted the kit kits/lea.klein/');
+    expect(existsSync(join(work, 'kits/lea.klein'))).toBe(false);
     expect(readFileSync(join(work, 'inventory/people/trc-findel.csv'), 'utf8')).not.toContain('lea.klein');
     const who = await search(env, 'uid=lea.klein,ou=people,dc=crisis,dc=example,dc=lu');
     expect(who.pwdAccountLockedTime).toBe('000001010000Z');
@@ -153,7 +156,6 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     const pruneNoTty = run(['directory', 'apply', '--prune']);
     expect(pruneNoTty.code).toBe(2);
     expect(pruneNoTty.stderr).toContain('--prune would delete 1 entry: pass --yes to confirm');
-    expect(existsSync(join(work, 'kits/lea.klein'))).toBe(true);
     // With the confirmation given, --prune deletes the leaver's entry and nothing else.
     const before = (await search(env, 'ou=people,dc=crisis,dc=example,dc=lu', '(uid=*)', true)).length;
     const prune = run(['directory', 'apply', '--prune', '--yes']);

@@ -68,7 +68,7 @@ describe('the kit VPN profile against a real gateway that checks the directory',
     const org = kitOrg(inv.value, parseCa(ca.caPem));
     const gw = org.gateways[0]!;
     const dir = writeKit(work, buildKit({ person: people.value.people[0]!, org, issued: '2026-01-01', credentials: { password, otpauthUri: otpauthUri(secret, org.domain, 'marie.schmit') } }));
-    ovpnFile = join(dir, 'vpn/marie.schmit.ovpn');
+    ovpnFile = join(dir, 'agent/vpn/marie.schmit.ovpn');
 
     // The gateway: server certificate for its public name, logins checked by a bind
     // (password + code) over slapd's Unix socket, reachable from inside the namespace.

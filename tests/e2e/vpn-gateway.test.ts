@@ -86,7 +86,7 @@ describe('agents log into the rendered VPN gateway with their kits, and their ro
       const secret = newTotpSecret();
       await enrolPerson(admin, layoutFor(TEST_SUFFIX), person.id, { password, totpSecret: secret });
       const dir = writeKit(join(work, 'kits'), buildKit({ person, org, issued: DATE, credentials: { password, otpauthUri: otpauthUri(secret, org.domain, person.id) } }));
-      agents.set(person.id, { person, password, secret, ovpn: join(dir, 'vpn', `${person.id}.ovpn`) });
+      agents.set(person.id, { person, password, secret, ovpn: join(dir, 'agent', 'vpn', `${person.id}.ovpn`) });
     }
 
     // The state network beyond the gateway: every service address answers on every port.
