@@ -51,6 +51,6 @@ export function runPipeline(options: PipelineOptions): PipelineResult {
   if (hasErrors(diagnostics) || options.render === false) return { inventory, plan, artefacts: [], diagnostics, ok: !hasErrors(diagnostics) };
   const rendered = renderSites(plan.sites);
   diagnostics.push(...rendered.diagnostics);
-  const artefacts = options.sites || !policy?.central ? rendered.artefacts : [...rendered.artefacts, ...policy.central(plan.sites)];
+  const artefacts = options.sites || !policy?.central ? rendered.artefacts : [...rendered.artefacts, ...policy.central(plan.sites)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { inventory, plan, artefacts, diagnostics, ok: !hasErrors(diagnostics) };
 }

@@ -49,7 +49,9 @@ describe('outpost validate and render', () => {
     expect(manifest.artefacts.length).toBe(ta.size - 1);
     const devices = new Set(manifest.artefacts.map((e) => e.device));
     expect(devices.size).toBe(new Set(report.artefacts.map((e) => e.device)).size);
-    expect(new Set(manifest.artefacts.map((e) => e.site)).size).toBe(13);
+    expect(new Set(manifest.artefacts.map((e) => e.site)).size).toBe(14);
+    // The 14th folder is the central servers': the VPN gateway of org.yaml.
+    expect(manifest.artefacts.filter((e) => e.site === 'central').map((e) => e.path)).toEqual(['central/vpn-gw1/gatekeeper.json', 'central/vpn-gw1/openvpn.conf', 'central/vpn-gw1/ruleset.nft']);
     for (const e of manifest.artefacts) {
       expect(createHash('sha256').update(ta.get(e.path)!).digest('hex'), e.path).toBe(e.sha256);
     }

@@ -33,13 +33,15 @@ export function register(program: Command): void {
     }
     const written = writeArtefacts(flags.out, r.artefacts, flags.site ? [flags.site] : undefined);
     const ms = Math.round(performance.now() - started);
-    const sites = new Set(r.artefacts.map((a) => a.site)).size;
+    const { CENTRAL } = await import('../../core/render/index.js');
+    const sites = new Set(r.artefacts.filter((a) => a.site !== CENTRAL).map((a) => a.site)).size;
+    const central = new Set(r.artefacts.filter((a) => a.site === CENTRAL).map((a) => a.device)).size;
     process.exitCode = report(out, r.diagnostics, !!flags.json, {
       out: flags.out,
       manifest: written.manifest,
       sites,
       artefacts: r.artefacts.map(({ content, ...a }) => a),
     });
-    out.result(`rendered ${r.artefacts.length} artefacts for ${sites} site(s) into ${flags.out}/ in ${ms} ms (manifest ${written.manifest})`);
+    out.result(`rendered ${r.artefacts.length} artefacts for ${sites} site(s)${central ? ` and ${central} central server(s)` : ''} into ${flags.out}/ in ${ms} ms (manifest ${written.manifest})`);
   });
 }
