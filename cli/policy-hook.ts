@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { PipelineOptions } from '../core/pipeline.js';
 import { compileGateway, compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
 import { renderGateways } from '../core/render/index.js';
-import { planGateways } from '../core/vpn/index.js';
+import { planGateways, poolFindings } from '../core/vpn/index.js';
 import { warning, type Diagnostic } from '../core/diagnostics.js';
 import type { Inventory } from '../core/inventory/index.js';
 import { knownNames, loadPeople, peopleDir } from '../core/people/index.js';
@@ -32,5 +32,8 @@ export function peopleFindings(inventoryDir: string, inv: Inventory, file = poli
   if (!existsSync(file) || !existsSync(peopleDir(inventoryDir))) return [];
   const policy = loadPolicy(file, inv);
   if (!policy.ok) return [];
-  return loadPeople(peopleDir(inventoryDir), knownNames(inv, policy.value)).diagnostics;
+  const people = loadPeople(peopleDir(inventoryDir), knownNames(inv, policy.value));
+  if (!people.ok) return people.diagnostics;
+  const pools = compilePolicy(inv, policy.value, today()).pools;
+  return [...people.diagnostics, ...poolFindings(inv, policy.value, pools, people.value.people)];
 }

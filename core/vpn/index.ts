@@ -5,4 +5,5 @@ export { planGateways, type GatewayInputs } from './plan.js';
 export { Leases } from './leases.js';
 export { ManagementParser, quoteArg, type ClientEvent } from './management.js';
 export { decide, type Decision } from './decide.js';
+export { poolFindings, poolCapacity } from './checks.js';
 export { startGatekeeper, type Gatekeeper, type GatekeeperConfig } from './gatekeeper.js';
