@@ -3,7 +3,12 @@
 import { existsSync } from 'node:fs';
 import type { PipelineOptions } from '../core/pipeline.js';
 import { compileGateway, compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
-import { renderGateways } from '../core/render/index.js';
+import { centralArtefacts, renderGateways, type Artefact } from '../core/render/index.js';
+import { radiusIntent, renderRadius } from '../core/radius/index.js';
+import { pbxIntent, renderPbx } from '../core/pbx/index.js';
+import { baseFromDomain } from '../core/directory/index.js';
+import type { AccessPolicy } from '../core/policy/index.js';
+import type { SitePlan } from '../core/plan/index.js';
 import { planGateways, poolFindings } from '../core/vpn/index.js';
 import { warning, type Diagnostic } from '../core/diagnostics.js';
 import type { Inventory } from '../core/inventory/index.js';
@@ -18,7 +23,7 @@ export function policyRules(inventoryDir: string, file = policyFileFor(inventory
     const expired = compiled.expired.map((r) =>
       warning('expired-rule', `rule ${r.id} expired on ${r.expires} and is left out of every config`, { ...r.source, path: 'expires' }),
     );
-    const central = (sites: Parameters<typeof compileGateway>[2]) => renderGateways(planGateways(inv, { pools: compiled.pools, gateway: compileGateway(inv, loaded.value, sites, today()) }));
+    const central = (sites: Parameters<typeof compileGateway>[2]) => centralServers(inv, loaded.value, compiled.pools, sites);
     return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...expired], central };
   };
 }
@@ -36,4 +41,23 @@ export function peopleFindings(inventoryDir: string, inv: Inventory, file = poli
   if (!people.ok) return people.diagnostics;
   const pools = compilePolicy(inv, policy.value, today()).pools;
   return [...people.diagnostics, ...poolFindings(inv, policy.value, pools, people.value.people)];
+}
+
+/**
+ * The central servers every site and agent depends on, rendered beside the sites: the VPN
+ * gateways, the RADIUS server (secrets as placeholders, filled in where it is deployed)
+ * and the PBX. They check logins against the state directory (the ldap service).
+ */
+function centralServers(inv: Inventory, policy: AccessPolicy, pools: ReadonlyMap<string, string>, sites: readonly SitePlan[]): Artefact[] {
+  const out: Artefact[] = renderGateways(planGateways(inv, { pools, gateway: compileGateway(inv, policy, sites, today()) }));
+  const ldap = inv.org.services.find((s) => s.name === 'ldap');
+  const base = baseFromDomain(inv.org.domain);
+  if (ldap) {
+    const port = ldap.ports[0]?.from ?? 636;
+    const radius = radiusIntent(inv, policy, sites, { url: `${port === 389 ? 'ldap' : 'ldaps'}://${ldap.addresses[0]!.split('/')[0]}:${port}`, base, bindDN: `cn=admin,${base}` });
+    if (radius.ok) out.push(...centralArtefacts('radius', 'freeradius', 'radius', renderRadius(radius.value)));
+  }
+  const pbx = pbxIntent(inv);
+  if (pbx.ok) out.push(...centralArtefacts('pbx', 'kamailio', 'pbx', renderPbx(pbx.value)));
+  return out;
 }

@@ -50,8 +50,11 @@ describe('outpost validate and render', () => {
     const devices = new Set(manifest.artefacts.map((e) => e.device));
     expect(devices.size).toBe(new Set(report.artefacts.map((e) => e.device)).size);
     expect(new Set(manifest.artefacts.map((e) => e.site)).size).toBe(14);
-    // The 14th folder is the central servers': the VPN gateway of org.yaml.
-    expect(manifest.artefacts.filter((e) => e.site === 'central').map((e) => e.path)).toEqual(['central/vpn-gw1/gatekeeper.json', 'central/vpn-gw1/openvpn.conf', 'central/vpn-gw1/ruleset.nft']);
+    // The 14th folder is the central servers': the VPN gateway of org.yaml, RADIUS and the PBX.
+    const central = manifest.artefacts.filter((e) => e.site === 'central');
+    expect([...new Set(central.map((e) => `${e.device}/${e.platform}`))]).toEqual(['pbx/kamailio', 'radius/freeradius', 'vpn-gw1/openvpn']);
+    expect(central.map((e) => e.path)).toEqual(expect.arrayContaining(['central/vpn-gw1/openvpn.conf', 'central/vpn-gw1/ruleset.nft', 'central/radius/clients.conf', 'central/pbx/kamailio.cfg']));
+    execFileSync('kamailio', ['-c', '-f', join(a, 'central/pbx/kamailio.cfg')], { stdio: 'pipe' });
     for (const e of manifest.artefacts) {
       expect(createHash('sha256').update(ta.get(e.path)!).digest('hex'), e.path).toBe(e.sha256);
     }

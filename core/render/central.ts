@@ -16,6 +16,13 @@ export function gatewayPlatforms(): string[] {
   return [...gatewayTargets.keys()].sort();
 }
 
+/** Files a central server's renderer returned (paths relative to its folder) as artefacts under out/central/<device>/. */
+export function centralArtefacts(device: string, platform: string, kind: Artefact['kind'], files: readonly { readonly path: string; readonly content: string }[]): Artefact[] {
+  return files
+    .map((f) => ({ path: `${CENTRAL}/${device}/${f.path}`, site: CENTRAL, device, platform, kind, content: f.content, sha256: createHash('sha256').update(f.content).digest('hex') }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
 export function renderGateways(gateways: readonly VpnGatewayIntent[]): Artefact[] {
   const out: Artefact[] = [];
   for (const gw of gateways) {

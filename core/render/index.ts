@@ -9,7 +9,7 @@ import { targetFor } from './targets.js';
 export { platformCatalogue, targetFor } from './targets.js';
 export { secretPlaceholder } from './helpers.js';
 export type { Target, RenderedFile, RuleOrigin } from './target.js';
-export { renderGateways, gatewayPlatforms, CENTRAL } from './central.js';
+export { renderGateways, gatewayPlatforms, centralArtefacts, CENTRAL } from './central.js';
 
 export interface Artefact {
   /** Relative to the output folder: `<site>/<hostname><suffix>`. */
@@ -17,7 +17,7 @@ export interface Artefact {
   readonly site: string;
   readonly device: string;
   readonly platform: string;
-  readonly kind: DeviceKind | 'vpn';
+  readonly kind: DeviceKind | 'vpn' | 'radius' | 'pbx';
   readonly content: string;
   readonly sha256: string;
 }
