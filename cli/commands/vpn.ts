@@ -40,7 +40,10 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      // Runs until a signal: the management socket and the sweep timer keep the process alive.
-      await new Promise(() => undefined);
+      // Runs until a signal or until OpenVPN goes away; a supervisor (systemd Restart=always)
+      // starts it again with the gateway.
+      await gk.closed;
+      gk.stop();
+      process.exitCode = 1;
     });
 }

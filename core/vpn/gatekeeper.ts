@@ -26,6 +26,8 @@ export interface GatekeeperConfig {
 export interface Gatekeeper {
   /** Resolves when the management connection is up and live sessions are adopted. */
   readonly ready: Promise<void>;
+  /** Resolves when the management interface goes away (OpenVPN stopped). */
+  readonly closed: Promise<void>;
   stop(): void;
   readonly leases: Leases;
 }
@@ -146,6 +148,8 @@ export function startGatekeeper(cfg: GatekeeperConfig, log: Log): Gatekeeper {
     }
   }
 
+  let onClosed: () => void = () => undefined;
+  const closed = new Promise<void>((r) => (onClosed = r));
   const ready = (async () => {
     socket = await connectSocket(cfg.management, signal);
     socket.setEncoding('utf8');
@@ -163,6 +167,7 @@ export function startGatekeeper(cfg: GatekeeperConfig, log: Log): Gatekeeper {
     });
     socket.on('close', () => {
       if (!signal.stopped) log('management interface closed');
+      onClosed();
     });
     statusLines = [];
     const status = new Promise<string[]>((r) => (statusWaiter = r));
@@ -175,6 +180,7 @@ export function startGatekeeper(cfg: GatekeeperConfig, log: Log): Gatekeeper {
 
   return {
     ready,
+    closed,
     leases,
     stop() {
       signal.stopped = true;
