@@ -10,6 +10,7 @@ interface LabFlags extends CommonFlags {
   readonly date?: string;
   readonly stateDir: string;
   readonly all?: boolean;
+  readonly pki?: string;
 }
 
 async function load(flags: LabFlags) {
@@ -26,12 +27,26 @@ async function load(flags: LabFlags) {
   return { diagnostics: loaded.diagnostics, inv: inv.value, policy: loaded.value, date: flags.date ?? policy.today(), site: flags.site };
 }
 
+/** The PKI (outpost pki init) and the lab directory (outpost lab directory up), when both exist. */
+async function serverInputs(flags: LabFlags) {
+  const { existsSync } = await import('node:fs');
+  const { pkiPaths } = await import('../../core/pki/index.js');
+  const { directoryLabStatus } = await import('../../core/lab/directory.js');
+  const { LAB_DIRECTORY_STATE } = await import('../identity.js');
+  const pki = pkiPaths(flags.pki ?? process.env.OUTPOST_PKI ?? 'pki');
+  if (!existsSync(pki.caCert)) return { why: `no PKI in ${pki.dir} (run outpost pki init)` };
+  const directory = directoryLabStatus(LAB_DIRECTORY_STATE);
+  if (!directory) return { why: 'no lab directory running (run outpost lab directory up)' };
+  return { inputs: { pki, directory, outpost: [process.execPath, process.argv[1]!] } };
+}
+
 const common = (cmd: Command) =>
   withJson(withInventory(cmd))
     .option('-s, --site <code>', 'the site')
     .option('-p, --policy <file>', 'access policy (default: policies/access.yaml beside the inventory)')
     .option('--date <YYYY-MM-DD>', 'evaluate rule expiry as of this day (default: today)')
-    .option('--state-dir <dir>', 'where the lab keeps its state', '.outpost');
+    .option('--state-dir <dir>', 'where the lab keeps its state', '.outpost')
+    .option('--pki <dir>', 'the PKI whose CA the lab gateway and RADIUS server use (default: pki, or OUTPOST_PKI)');
 
 export function register(program: Command): void {
   const lab = labCommand(program);
@@ -43,10 +58,13 @@ export function register(program: Command): void {
       const ctx = await load(flags);
       if (!ctx.inv) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
       const { labUp } = await import('../../core/lab/index.js');
-      out.info(`building the twin of ${ctx.site}...`);
-      const { twin, probes } = await labUp(ctx.inv, ctx.policy, ctx.site, ctx.date, flags.stateDir);
-      if (flags.json) out.json({ ok: true, site: ctx.site, namespaces: [twin.firewall, twin.upstream, ...[...twin.zones.values()].map((z) => z.ns)], probes });
+      const servers = await serverInputs(flags);
+      out.info(`building the twin of ${ctx.site}${servers.inputs ? ' with the VPN gateway, RADIUS server and PBX' : ''}...`);
+      if (!servers.inputs) out.info(`state servers not started: ${servers.why}`);
+      const { twin, probes, servers: running } = await labUp(ctx.inv, ctx.policy, ctx.site, ctx.date, flags.stateDir, ctx.site, servers.inputs);
+      if (flags.json) out.json({ ok: true, site: ctx.site, namespaces: [twin.firewall, twin.upstream, ...[...twin.zones.values()].map((z) => z.ns), ...(running?.namespaces ?? [])], probes, servers: running ? { gateway: `${running.gateway.address}:${running.gateway.port}`, observed: running.observed } : null });
       out.result(`lab ${ctx.site} is up: firewall ${twin.firewall}, ${twin.zones.size} zone hosts, state network ${twin.upstream}; ${probes} probes ready (outpost lab test --site ${ctx.site})`);
+      if (running) out.result(`VPN gateway at ${running.gateway.address}:${running.gateway.port} (agents connect with their kit: openvpn --config <kit>/agent/vpn/<id>.ovpn --remote ${running.gateway.address} ${running.gateway.port} udp4); RADIUS and PBX on their service addresses (subscribers: outpost pbx apply --db ${flags.stateDir}/lab/${ctx.site}/servers/pbx/subscribers.db)`);
     });
   common(lab.command('test'))
     .description('prove the compiled policy with real packets in the twin: every policy test of the site and every zone to every service; exit 1 on any mismatch')

@@ -8,5 +8,7 @@ import { LAB_AREA } from './twin.js';
 
 /** Every twin any `lab up` made (names `opl-<site>-...`). */
 export const removeAllTwins = (): string[] => removeByPrefix(`${LAB_AREA}-`).namespaces;
-export { labUp, labTest, labDown, type LabReport } from './session.js';
+export { labUp, labTest, labDown, type LabReport, type ServerInputs } from './session.js';
+export { connectAgent, startGatewayServer, type ConnectedAgent, type GatewayServer } from './gateway.js';
+export { startStateServers, type StateServers } from './servers.js';
 export { startRadius, writeRadiusConfig, radiusBinary, type RadiusOptions, type RadiusServer } from './radius.js';

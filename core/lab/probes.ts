@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import type { PortRange } from '../inventory/index.js';
 import { check, type Answer, type Endpoint, type Enforcement, type PolicyTest } from '../policy/index.js';
 import { PROBER } from './agents.js';
+import { nsExec } from './netns.js';
 import type { Twin } from './twin.js';
 
 export interface Probe {
@@ -75,26 +76,88 @@ function runIn(ns: string, probes: readonly Probe[]): Promise<boolean[]> {
   );
 }
 
-/** Sends every probe from its source namespace (zone hosts, or the state network for VPN roles). */
-export async function runProbes(twin: Twin, probes: readonly Probe[]): Promise<ProbeResult[]> {
+const OBS = 'outpost_lab_obs';
+
+/**
+ * A real server (RADIUS, PBX) answers only its own protocol, so a probe to it is judged
+ * where it lands: a counter per probe in the server's namespace, before anything else
+ * sees the packet. Arrived means every firewall on the way let it through.
+ */
+function watch(ns: string, probes: readonly { i: number; p: Probe }[]): void {
+  const rules = probes.map(({ i, p }) => {
+    const l4 = p.proto === 'icmp' ? 'icmp type echo-request' : `${p.proto} dport ${p.port}`;
+    // No source match: a site firewall may masquerade the zone. Each round holds one probe per destination and port.
+    return `\t\tip daddr ${p.dst} ${l4} counter comment "p${i}"`;
+  });
+  nsExec(ns, ['nft', 'delete', 'table', 'inet', OBS]);
+  const r = nsExec(ns, ['nft', '-f', '-'], { input: `table inet ${OBS} {\n\tchain pre {\n\t\ttype filter hook prerouting priority -400; policy accept;\n${rules.join('\n')}\n\t}\n}\n` });
+  if (r.code !== 0) throw new Error(`probe counters in ${ns}: ${r.stderr.trim()}`);
+}
+
+function arrived(ns: string): Map<number, boolean> {
+  const r = nsExec(ns, ['nft', '-j', 'list', 'table', 'inet', OBS]);
+  nsExec(ns, ['nft', 'delete', 'table', 'inet', OBS]);
+  const out = new Map<number, boolean>();
+  const doc = JSON.parse(r.stdout || '{"nftables":[]}') as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] };
+  for (const item of doc.nftables) {
+    const m = item.rule?.comment ? /^p(\d+)$/.exec(item.rule.comment) : null;
+    if (!m) continue;
+    const counter = item.rule!.expr.find((e) => e.counter)?.counter;
+    out.set(Number(m[1]), (counter?.packets ?? 0) > 0);
+  }
+  return out;
+}
+
+/**
+ * Sends every probe from its source namespace (zone hosts, or the state network for VPN
+ * roles). `observed` maps service addresses held by real servers to their namespace.
+ */
+export async function runProbes(twin: Twin, probes: readonly Probe[], observed: Readonly<Record<string, string>> = {}): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = new Array(probes.length);
+  const direct = probes.map((_, i) => i).filter((i) => !observed[probes[i]!.dst]);
+  await sendFrom(twin, probes, direct, results);
+  // Probes landing at real servers, in rounds with one probe per destination and port.
+  const rounds: number[][] = [];
+  for (const [i, p] of probes.entries()) {
+    if (!observed[p.dst]) continue;
+    const key = `${p.dst} ${p.proto} ${p.port ?? ''}`;
+    const round = rounds.find((r) => !r.some((j) => `${probes[j]!.dst} ${probes[j]!.proto} ${probes[j]!.port ?? ''}` === key));
+    if (round) round.push(i);
+    else rounds.push([i]);
+  }
+  for (const round of rounds) {
+    const byNs = new Map<string, { i: number; p: Probe }[]>();
+    for (const i of round) byNs.set(observed[probes[i]!.dst]!, [...(byNs.get(observed[probes[i]!.dst]!) ?? []), { i, p: probes[i]! }]);
+    for (const [ns, list] of byNs) watch(ns, list);
+    await sendFrom(twin, probes, round, results);
+    for (const ns of byNs.keys()) {
+      for (const [i, ok] of arrived(ns)) {
+        const p = probes[i]!;
+        results[i] = { ...p, observed: ok, ok: ok === p.analysis && (p.expect === undefined || ok === p.expect) };
+      }
+    }
+  }
+  return results;
+}
+
+async function sendFrom(twin: Twin, probes: readonly Probe[], which: readonly number[], results: ProbeResult[]): Promise<void> {
   const bySource = new Map<string, number[]>();
-  probes.forEach((p, i) => {
+  which.forEach((i) => {
+    const p = probes[i]!;
     const ns = p.from.kind === 'zone' ? twin.zones.get(p.from.name)?.ns : p.from.kind === 'role' ? twin.agents : twin.upstream;
     if (!ns) throw new Error(`the twin of ${twin.site} has no zone ${label(p.from)}`);
     bySource.set(ns, [...(bySource.get(ns) ?? []), i]);
   });
-  const results: ProbeResult[] = new Array(probes.length);
   await Promise.all(
     [...bySource].map(async ([ns, idx]) => {
-      const observed = await runIn(ns, idx.map((i) => probes[i]!));
+      const got = await runIn(ns, idx.map((i) => probes[i]!));
       idx.forEach((i, k) => {
         const p = probes[i]!;
-        const o = observed[k]!;
+        const o = got[k]!;
         results[i] = { ...p, observed: o, ok: o === p.analysis && (p.expect === undefined || o === p.expect) };
       });
     }),
   );
-  return results;
 }
 
 export function portsOf(probes: readonly Probe[]): { tcp: number[]; udp: number[] } {

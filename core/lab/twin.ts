@@ -9,6 +9,14 @@ import type { AddressSet, FirewallIntent, FirewallRule, SitePlan } from '../plan
 import { renderDevice } from '../render/index.js';
 import { addAddress, addRoute, createNamespace, createVeth, enableForwarding, nsRun, removeByPrefix } from './netns.js';
 import { LISTENER } from './agents.js';
+import { renderGateways } from '../render/index.js';
+import { planGateways } from '../vpn/index.js';
+
+/** The gateway's own rendered nftables ruleset (role rules, and the VPN port open to agents). */
+export function gatewayRuleset(inv: Inventory, gateway: { sets: readonly AddressSet[]; rules: readonly FirewallRule[] }): string {
+  const files = renderGateways(planGateways(inv, { pools: new Map(), gateway }));
+  return files.find((f) => f.path.endsWith('/ruleset.nft'))!.content;
+}
 
 export const LAB_AREA = 'opl';
 
@@ -66,7 +74,7 @@ async function startListener(ns: string, ports: TwinPorts, addresses: readonly s
 }
 
 // Point-to-point links of the twin's own making, inside its namespaces only.
-const GW_UP = { up: '100.127.255.1', gw: '100.127.255.2' };
+export const GW_UP = { up: '100.127.255.1', gw: '100.127.255.2' };
 const GW_AGENTS = { gw: '100.127.255.5', agents: '100.127.255.6' };
 
 /** The VPN gateway as a firewall with no zones: the template renders its rules as they are. */
@@ -122,7 +130,7 @@ export async function buildTwin(
     nsRun(fwNs, ['nft', '-f', '-'], { input: renderDevice(fw).artefacts[0]!.content });
     // Remote agents reach everything through the VPN gateway, as they do for real.
     createVeth({ name: 'wan', ns: gwNs, address: `${GW_UP.gw}/30` }, { name: 'eth1', ns: upNs, address: `${GW_UP.up}/30` });
-    createVeth({ name: 'tun0', ns: gwNs, address: `${GW_AGENTS.gw}/30` }, { name: 'eth0', ns: agentsNs, address: `${GW_AGENTS.agents}/30` });
+    createVeth({ name: 'agents0', ns: gwNs, address: `${GW_AGENTS.gw}/30` }, { name: 'eth0', ns: agentsNs, address: `${GW_AGENTS.agents}/30` });
     addRoute(gwNs, 'default', GW_UP.up);
     addRoute(agentsNs, 'default', GW_AGENTS.gw);
     for (const ip of agentSources) {
@@ -130,7 +138,7 @@ export async function buildTwin(
       addRoute(upNs, `${ip}/32`, GW_UP.gw);
       addRoute(gwNs, `${ip}/32`, GW_AGENTS.agents);
     }
-    nsRun(gwNs, ['nft', '-f', '-'], { input: renderDevice(gatewayIntent(fw, gateway)).artefacts[0]!.content });
+    nsRun(gwNs, ['nft', '-f', '-'], { input: gatewayRuleset(inv, gateway) });
     const listeners = [await startListener(upNs, ports, [...bound])];
     for (const z of zones.values()) listeners.push(await startListener(z.ns, ports, [z.address]));
     return { prefix, site: site.code, firewall: fwNs, zones, upstream: upNs, gateway: gwNs, agents: agentsNs, listeners };
@@ -151,11 +159,11 @@ export function attachTwin(site: SitePlan, tag: string): Twin {
 }
 
 /** Loads (re)compiled rulesets into the twin's firewall and VPN gateway: one nft transaction each. */
-export function loadRuleset(twin: Twin, site: SitePlan, gateway: { sets: readonly AddressSet[]; rules: readonly FirewallRule[] }): void {
+export function loadRuleset(inv: Inventory, twin: Twin, site: SitePlan, gateway: { sets: readonly AddressSet[]; rules: readonly FirewallRule[] }): void {
   const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall' && d.platform === 'nftables');
   if (!fw) throw new Error(`site ${site.code} has no nftables firewall`);
   nsRun(twin.firewall, ['nft', '-f', '-'], { input: renderDevice(fw).artefacts[0]!.content });
-  nsRun(twin.gateway, ['nft', '-f', '-'], { input: renderDevice(gatewayIntent(fw, gateway)).artefacts[0]!.content });
+  nsRun(twin.gateway, ['nft', '-f', '-'], { input: gatewayRuleset(inv, gateway) });
 }
 
 /** Starts listeners for ports the running ones do not cover (a later policy may ask for more). */
