@@ -53,7 +53,7 @@ export function register(program: Command): void {
       if (kit) out.result(`deleted the kit ${kit}/`);
       for (const s of pbx.removed) out.result(`removed PBX subscriber ${s} from ${pbx.db}`);
       if (!pbx.db) out.result(`no PBX store here: run \`outpost pbx apply\` where it is to remove ${id}'s subscriber`);
-      out.result(sync.plan.changes.length ? `offboarded ${id}` : `${id} was already disabled and in no role`);
+      out.result(sync.plan.changes.length ? `offboarded ${id}; a live VPN session of theirs ends within seconds (the gateways check the directory)` : `${id} was already disabled and in no role`);
     }
     process.exitCode = sync.failed.length || pbx.error ? EXIT.FINDINGS : EXIT.OK;
   });
