@@ -94,7 +94,7 @@ describe('outpost validate and render', () => {
   });
 
   it('exits 2 with a usage message for an unknown site or flag', () => {
-    expect(outpost(['render', '--site', 'nowhere', '--out', join(work, 'x')]).code).toBe(1);
+    expect(outpost(['render', '--site', 'nowhere', '--out', join(work, 'x')]).code).toBe(2);
     const r = outpost(['render', '--bogus']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option/);

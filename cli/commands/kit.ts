@@ -1,8 +1,9 @@
 // `outpost kit <id...>`: build the agents' kits (VPN, laptop and phone profiles, sheet,
 // manifest). With --enrol, new credentials are set in the directory and put in the kit.
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { UsageError } from '../exit-codes.js';
 import { outputFor, withInventory, withJson } from '../context.js';
+import { closest, unknownName } from '../../core/names.js';
 import { connection, identity, readCas, today, withCa, withDirectory, withPolicy, type DirectoryFlags, type IdentityFlags } from '../identity.js';
 
 interface Flags extends IdentityFlags, DirectoryFlags {
@@ -32,15 +33,13 @@ export function register(program: Command): void {
     if (!ids.length && !flags.site) throw new UsageError('name the agents (outpost kit <id...>) or a site (--site CODE)');
     const ctx = await identity(flags, out);
     if (!ctx) return;
-    const cas = await readCas(flags);
     const byId = new Map(ctx.people.people.map((p) => [p.id, p]));
     const unknown = ids.filter((i) => !byId.has(i));
-    if (unknown.length) {
-      out.error(`not in the people files: ${unknown.join(', ')}`);
-      process.exitCode = EXIT.FINDINGS;
-      return;
-    }
-    if (flags.site && !ctx.inventory.sites.some((s) => s.code === flags.site)) throw new UsageError(`--site ${flags.site}: no such site`);
+    // Names typed on the command line that do not exist are usage errors (exit 2), checked before anything else.
+    if (unknown.length) throw new UsageError(`not in the people files: ${unknown.map((i) => closest(i, byId.keys()) ? `${i} (did you mean ${closest(i, byId.keys())}?)` : i).join(', ')}`);
+    const sites = ctx.inventory.sites.map((s) => s.code);
+    if (flags.site && !sites.includes(flags.site)) throw new UsageError(`--site: ${unknownName('site', flags.site, sites)}`);
+    const cas = await readCas(flags);
     const people = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
     const { kitOrg, issueKits } = await import('../../core/kit/index.js');
     const settings = flags.enrol ? await connection(flags, ctx) : undefined;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { outputFor, withInventory, withJson, type CommonFlags } from '../context.js';
+import { exitFor, outputFor, withInventory, withJson, type CommonFlags } from '../context.js';
 import { useColor } from '../output.js';
 
 export interface DeliveryFlags extends CommonFlags {
@@ -97,7 +97,7 @@ export function register(program: Command): void {
     if (!prepared.ok) {
       if (flags.json) out.json({ ok: false, diagnostics: prepared.diagnostics });
       else out.diagnostics(prepared.diagnostics);
-      process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : EXIT.FINDINGS;
+      process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : exitFor(prepared.diagnostics);
       return;
     }
     const progress = flags.json ? undefined : createProgress(process.stderr, prepared.work.map((w) => w.target.hostname), { color: useColor() });
