@@ -1,14 +1,36 @@
 // A newcomer's first day: what someone new to outpost tries on a fresh clone, and what
 // they should get back (issue 12). Each block is one thing that went wrong once.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { outpost } from './support/inventory.js';
+import { exampleInventory, outpost, repoRoot } from './support/inventory.js';
+import { makeTestCa } from './support/test-ca.js';
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-newcomer-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const ca = makeTestCa('newcomer');
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  ca.remove();
+});
+
+/** A fresh project folder (inventory + policies), as after a clone; a git work tree when asked. */
+function project(name: string, git?: { ignore: string }): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  cpSync(exampleInventory, join(dir, 'inventory'), { recursive: true });
+  cpSync(join(repoRoot, 'policies'), join(dir, 'policies'), { recursive: true });
+  if (git) {
+    execFileSync('git', ['init', '-q', dir]);
+    writeFileSync(join(dir, '.gitignore'), git.ignore);
+  }
+  return dir;
+}
+
+const LEA = ['onboard', '--id', 'lea.klein', '--given-name', 'Lea', '--surname', 'Klein', '--site', 'vac-lux', '--vpn-ca', ca.caFile];
+// No directory is reachable: an onboarding that gets past its checks stops at the connection.
+const NO_LDAP = { OUTPOST_LDAP_URL: 'ldap://127.0.0.1:9', OUTPOST_LDAP_BIND_DN: 'cn=admin,dc=crisis,dc=example,dc=lu', OUTPOST_LDAP_PASSWORD_FILE: '/nonexistent' };
 
 describe('access check with a name that does not exist', () => {
   it('names the unknown role, suggests the close one and exits 2, without a crash', () => {
@@ -62,5 +84,39 @@ describe('one exit code for an unknown site, whatever the command', () => {
     const r = outpost(['push', '--site', 'vac-esch', '--device', 'vac-esch-fw9', '--dry-run', '--state-dir', join(work, 'state')], { env });
     expect(r.stderr).toContain('no device vac-esch-fw9');
     expect(r.code).toBe(2);
+  });
+});
+
+describe('secrets never end up in git', () => {
+  it('the project ignores the kits folder, where onboarding writes first passwords and TOTP seeds', () => {
+    const r = spawnSync('git', ['-C', repoRoot, 'check-ignore', '-q', 'kits/lea.klein/credentials/initial-password.txt']);
+    expect(r.status).toBe(0);
+  });
+
+  it('onboard refuses to write a kit inside a git work tree that does not ignore it, and changes nothing', () => {
+    const dir = project('tracked', { ignore: 'out/\n' });
+    const csv = readFileSync(join(dir, 'inventory/people/vac-lux.csv'), 'utf8');
+    const r = outpost([...LEA, '--role', 'vaccination-staff'], { cwd: dir, env: NO_LDAP });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out kits: would write secrets (first passwords, TOTP seeds) inside the git work tree ${dir}`);
+    expect(r.stderr).toContain('add kits/ to');
+    expect(readFileSync(join(dir, 'inventory/people/vac-lux.csv'), 'utf8')).toBe(csv);
+  });
+
+  it('onboard goes on when git ignores the kits folder', () => {
+    const dir = project('ignored', { ignore: 'kits/\n' });
+    const r = outpost([...LEA, '--role', 'vaccination-staff'], { cwd: dir, env: NO_LDAP });
+    expect(r.stderr).not.toContain('would write secrets');
+    expect(r.stderr).toContain('password file /nonexistent does not exist');
+  });
+});
+
+describe('onboard with a typo in a flag', () => {
+  it('names the flag and the role meant, not a line of the people file the user never wrote', () => {
+    const dir = project('typo');
+    const r = outpost([...LEA, '--role', 'vacination-staff'], { cwd: dir, env: NO_LDAP });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: unknown role vacination-staff; .*vaccination-staff.* \(at --role\) \[unknown-role\]$/m);
+    expect(r.stderr).not.toMatch(/vac-lux\.csv:\d+/);
   });
 });

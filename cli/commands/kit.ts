@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../exit-codes.js';
 import { outputFor, withInventory, withJson } from '../context.js';
 import { closest, unknownName } from '../../core/names.js';
+import { refuseTrackedSecrets } from '../secrets-guard.js';
 import { connection, identity, readCas, today, withCa, withDirectory, withPolicy, type DirectoryFlags, type IdentityFlags } from '../identity.js';
 
 interface Flags extends IdentityFlags, DirectoryFlags {
@@ -42,6 +43,8 @@ export function register(program: Command): void {
     const cas = await readCas(flags);
     const people = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
     const { kitOrg, issueKits } = await import('../../core/kit/index.js');
+    // Only an enrolling kit holds secrets (the first password and the TOTP seed).
+    if (flags.enrol) refuseTrackedSecrets(flags.out, '--out');
     const settings = flags.enrol ? await connection(flags, ctx) : undefined;
     const started = performance.now();
     const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
