@@ -120,3 +120,39 @@ describe('onboard with a typo in a flag', () => {
     expect(r.stderr).not.toMatch(/vac-lux\.csv:\d+/);
   });
 });
+
+describe('directory plan for a role nobody holds yet', () => {
+  it('says the role is added with no member, not with the placeholder counted as one', async () => {
+    const { loadIdentity } = await import('../core/people/index.js');
+    const { desiredState, describeChange, planDirectory } = await import('../core/directory/index.js');
+    const ctx = loadIdentity(exampleInventory);
+    if (!ctx.ok) throw new Error('the example identity must load');
+    const { people, roles } = ctx.value;
+    const base = 'dc=crisis,dc=example,dc=lu';
+    const plan = planDirectory(desiredState(base, people.people, roles, '2026-11-24'), { containers: new Set(), people: new Map(), roles: new Map() });
+    const lines = plan.changes.filter((c) => c.op === 'add-role').map(describeChange);
+    const holders = (role: string) => people.people.filter((p) => p.roles.includes(role)).length;
+    expect(holders('netadmin')).toBe(0);
+    expect(lines).toContain('+ add role netadmin with no member yet');
+    expect(lines).toContain(`+ add role tracing-agent with ${people.people.filter((p) => p.roles.includes('tracing-agent') && !(p.endDate && p.endDate < '2026-11-24')).length} member(s)`);
+  });
+});
+
+describe('push --dry-run', () => {
+  it('says it changed nothing and never offers a --resume that has nothing to resume', () => {
+    const key = join(work, 'dry_key');
+    const hostKey = join(work, 'dry_host');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
+    const endpoints = join(work, 'dry-endpoints.yaml');
+    // Port 9 on loopback: nobody answers, so the device fails as an unreachable one does.
+    const pub = readFileSync(`${hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    writeFileSync(endpoints, `endpoints:\n  vac-esch-fw1: { address: 127.0.0.1, port: 9, hostKey: "${pub}" }\n`);
+    const state = join(work, 'dry-state');
+    const base = ['--site', 'vac-esch', '--device', 'vac-esch-fw1', '--identity', key, '--endpoints', endpoints, '--state-dir', state, '--connect-timeout', '2'];
+    const r = outpost(['push', ...base, '--dry-run']);
+    expect(r.stdout).toContain('unreachable');
+    expect(r.stdout).toContain('(dry run: nothing was changed)');
+    expect(r.stdout).not.toContain('--resume');
+  });
+});

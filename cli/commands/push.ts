@@ -118,7 +118,9 @@ export function register(program: Command): void {
     } else {
       if (flags.dryRun) for (const r of report.results) if (r.diff) out.result(r.diff.trimEnd());
       out.result(summaryTable(report.results));
-      out.result(`journal ${report.journal}${failed.length ? ` (outpost push --site ${flags.site} --resume finishes the failed devices)` : ''}`);
+      // A dry run changes nothing and leaves nothing to resume: only a real push's failures can be finished later.
+      const hint = flags.dryRun ? ' (dry run: nothing was changed)' : failed.length ? ` (outpost push --site ${flags.site} --resume finishes the failed devices)` : '';
+      out.result(`journal ${report.journal}${hint}`);
     }
     process.exitCode = failed.length ? EXIT.FINDINGS : EXIT.OK;
   });
