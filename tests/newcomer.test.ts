@@ -156,3 +156,19 @@ describe('push --dry-run', () => {
     expect(r.stdout).not.toContain('--resume');
   });
 });
+
+describe('one name for the "as of" date', () => {
+  const commands = [['policy', 'test'], ['policy', 'lint'], ['policy', 'diff'], ['access', 'check'], ['access', 'matrix'], ['lab', 'up'], ['lab', 'test'], ['directory', 'plan'], ['directory', 'apply'], ['onboard'], ['offboard'], ['kit'], ['audit']];
+  it.each(commands.map((c) => [c.join(' '), c]))('%s takes --today, and its help never mentions --date', (_, cmd) => {
+    const help = outpost([...(cmd as string[]), '--help']).stdout;
+    expect(help).toMatch(/--today </);
+    expect(help).not.toContain('--date');
+  });
+
+  it('the old --date still works for scripts that use it, with the same answer', () => {
+    const today = outpost(['access', 'check', '--from', 'role:tracing-agent', '--to', 'service:tracing-app', '--today', '2026-11-24', '--json']);
+    const date = outpost(['access', 'check', '--from', 'role:tracing-agent', '--to', 'service:tracing-app', '--date', '2026-11-24', '--json']);
+    expect(today.code).toBe(0);
+    expect(date.stdout).toBe(today.stdout);
+  });
+});

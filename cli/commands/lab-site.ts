@@ -1,5 +1,5 @@
 // `outpost lab up | test | down`: the twin of a site, proven with packets.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
 import { labCommand } from './lab.js';
@@ -7,6 +7,8 @@ import { labCommand } from './lab.js';
 interface LabFlags extends CommonFlags {
   readonly site?: string;
   readonly policy?: string;
+  readonly today?: string;
+  /** The old name of --today, kept hidden so scripts keep working. */
   readonly date?: string;
   readonly stateDir: string;
   readonly all?: boolean;
@@ -23,14 +25,15 @@ async function load(flags: LabFlags) {
   const loaded = policy.loadPolicy(flags.policy ?? policy.policyFileFor(flags.inventory), inv.value);
   if (!loaded.ok) return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics] };
   if (!inv.value.sites.some((s) => s.code === flags.site)) throw new UsageError(`no site ${flags.site} in ${flags.inventory}`);
-  return { diagnostics: loaded.diagnostics, inv: inv.value, policy: loaded.value, date: flags.date ?? policy.today(), site: flags.site };
+  return { diagnostics: loaded.diagnostics, inv: inv.value, policy: loaded.value, date: flags.today ?? flags.date ?? policy.today(), site: flags.site };
 }
 
 const common = (cmd: Command) =>
   withJson(withInventory(cmd))
     .option('-s, --site <code>', 'the site')
     .option('-p, --policy <file>', 'access policy (default: policies/access.yaml beside the inventory)')
-    .option('--date <YYYY-MM-DD>', 'evaluate rule expiry as of this day (default: today)')
+    .option('--today <YYYY-MM-DD>', 'evaluate rule expiry as of this day (default: today)')
+    .addOption(new Option('--date <YYYY-MM-DD>').hideHelp())
     .option('--state-dir <dir>', 'where the lab keeps its state', '.outpost');
 
 export function register(program: Command): void {

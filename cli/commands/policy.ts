@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
 import { registerAnalysis } from './policy-analysis.js';
@@ -9,6 +9,8 @@ import type { AccessPolicy, Endpoint } from '../../core/policy/index.js';
 
 interface PolicyFlags extends CommonFlags {
   readonly policy?: string;
+  readonly today?: string;
+  /** The old name of --today, kept hidden so scripts keep working. */
   readonly date?: string;
 }
 
@@ -42,8 +44,8 @@ async function context(flags: PolicyFlags) {
   const file = flags.policy ?? policy.policyFileFor(flags.inventory);
   const loaded = policy.loadPolicy(file, inv.value);
   if (!loaded.ok) return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics] };
-  const date = flags.date ?? policy.today();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date takes YYYY-MM-DD, not ${date}`);
+  const date = flags.today ?? flags.date ?? policy.today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--today takes YYYY-MM-DD, not ${date}`);
   const enf = policy.enforcement(inv.value, loaded.value, date);
   return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics, ...enf.diagnostics], policy: loaded.value, enf, lib: policy };
 }
@@ -51,7 +53,8 @@ async function context(flags: PolicyFlags) {
 const withPolicy = (cmd: Command) =>
   cmd
     .option('-p, --policy <file>', 'access policy (default: policies/access.yaml beside the inventory)')
-    .option('--date <YYYY-MM-DD>', 'evaluate expiry dates as of this day (default: today)');
+    .option('--today <YYYY-MM-DD>', 'evaluate expiry dates as of this day (default: today)')
+    .addOption(new Option('--date <YYYY-MM-DD>').hideHelp());
 
 export function register(program: Command): void {
   const policy = program.command('policy').description('the access policy: run its embedded tests, lint it, diff two versions');
