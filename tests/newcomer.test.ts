@@ -172,3 +172,16 @@ describe('one name for the "as of" date', () => {
     expect(date.stdout).toBe(today.stdout);
   });
 });
+
+describe('kit for a whole site', () => {
+  it('skips the agents whose contract has ended, and says so', () => {
+    const out = join(work, 'site-kits');
+    const r = outpost(['kit', '--site', 'vac-esch', '--out', out, '--vpn-ca', ca.caFile, '--today', '2026-11-24', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { kits: { id: string }[]; skipped: { id: string; endDate: string }[] };
+    expect(doc.skipped).toContainEqual({ id: 'ana.bianchi', endDate: '2021-03-31' });
+    expect(doc.kits.map((k) => k.id)).not.toContain('ana.bianchi');
+    expect(doc.kits.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain('ana.bianchi: contract ended on 2021-03-31; no kit');
+  });
+});

@@ -41,18 +41,25 @@ export function register(program: Command): void {
     const sites = ctx.inventory.sites.map((s) => s.code);
     if (flags.site && !sites.includes(flags.site)) throw new UsageError(`--site: ${unknownName('site', flags.site, sites)}`);
     const cas = await readCas(flags);
-    const people = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
+    const day = today(flags.today);
+    const wanted = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
+    // An agent whose contract has ended has a locked account: a kit for them opens nothing
+    // and hands out profiles nobody should hold.
+    const { isExpired } = await import('../../core/people/index.js');
+    const ended = wanted.filter((p) => isExpired(p, day));
+    const people = wanted.filter((p) => !isExpired(p, day));
+    for (const p of ended) out.warn(`${p.id}: contract ended on ${p.endDate}; no kit (extend end_date in the people file to issue one)`);
     const { kitOrg, issueKits } = await import('../../core/kit/index.js');
     // Only an enrolling kit holds secrets (the first password and the TOTP seed).
     if (flags.enrol) refuseTrackedSecrets(flags.out, '--out');
     const settings = flags.enrol ? await connection(flags, ctx) : undefined;
     const started = performance.now();
-    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
+    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools), outDir: flags.out, issued: day, ...(settings ? { enrolIn: settings } : {}) });
     const ms = Math.round(performance.now() - started);
-    if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), ms });
+    if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), skipped: ended.map((p) => ({ id: p.id, endDate: p.endDate })), ms });
     else {
       if (issued.length <= 20) for (const k of issued) out.info(`${k.id}: ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''})`);
-      out.result(`wrote ${issued.length} kit(s) to ${flags.out}/ in ${ms} ms`);
+      out.result(`wrote ${issued.length} kit(s) to ${flags.out}/ in ${ms} ms${ended.length ? ` (${ended.length} agent(s) past their end date skipped)` : ''}`);
     }
   });
 }
