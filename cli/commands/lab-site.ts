@@ -12,6 +12,8 @@ interface LabFlags extends CommonFlags {
   readonly date?: string;
   readonly stateDir: string;
   readonly all?: boolean;
+  /** Names the twin's namespaces (default: the site code); tests give each run its own. */
+  readonly labTag?: string;
 }
 
 async function load(flags: LabFlags) {
@@ -36,20 +38,34 @@ const common = (cmd: Command) =>
     .addOption(new Option('--date <YYYY-MM-DD>').hideHelp())
     .option('--state-dir <dir>', 'where the lab keeps its state', '.outpost');
 
+/** What the engineer can practise on, with the command lines to paste. */
+function practiceText(p: import('../../core/lab/index.js').PracticeGround): string {
+  if (!p.devices.length) return 'no Linux device (nftables, hostapd) to practise push on at this site';
+  return [
+    `${p.devices.length} device(s) answer SSH: ${p.devices.map((d) => `${d.hostname} ${d.address}`).join(', ')}`,
+    'practise with:',
+    `  ${p.commands.push}`,
+    `  ${p.commands.drift}`,
+    `  ${p.commands.audit}`,
+  ].join('\n');
+}
+
 export function register(program: Command): void {
   const lab = labCommand(program);
   common(lab.command('up'))
+    .addOption(new Option('--lab-tag <tag>').hideHelp())
     .description("build the site's twin: its firewall running the rendered nftables ruleset, a host per zone, the state network with every service, and the VPN gateway running its compiled ruleset in front of one agent per role (root)")
     .addHelpText('after', '\nExample:\n  sudo outpost lab up --site vac-esch && sudo outpost lab test --site vac-esch && sudo outpost lab down --site vac-esch')
     .action(async (flags: LabFlags) => {
       const out = outputFor(flags);
       const ctx = await load(flags);
       if (!ctx.inv) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
-      const { labUp } = await import('../../core/lab/index.js');
+      const { practiceUp } = await import('../../core/lab/index.js');
       out.info(`building the twin of ${ctx.site}...`);
-      const { twin, probes } = await labUp(ctx.inv, ctx.policy, ctx.site, ctx.date, flags.stateDir);
-      if (flags.json) out.json({ ok: true, site: ctx.site, namespaces: [twin.firewall, twin.upstream, ...[...twin.zones.values()].map((z) => z.ns)], probes });
+      const { twin, probes, practice } = await practiceUp(ctx.inv, ctx.policy, ctx.site, ctx.date, flags.stateDir, flags.inventory, flags.labTag ?? ctx.site);
+      if (flags.json) out.json({ ok: true, site: ctx.site, namespaces: [twin.firewall, twin.upstream, ...[...twin.zones.values()].map((z) => z.ns)], probes, practice });
       out.result(`lab ${ctx.site} is up: firewall ${twin.firewall}, ${twin.zones.size} zone hosts, state network ${twin.upstream}; ${probes} probes ready (outpost lab test --site ${ctx.site})`);
+      out.result(practiceText(practice));
     });
   common(lab.command('test'))
     .description('prove the compiled policy with real packets in the twin: every policy test of the site and every zone to every service; exit 1 on any mismatch')

@@ -9,3 +9,5 @@ import { LAB_AREA } from './twin.js';
 /** Every twin any `lab up` made (names `opl-<site>-...`). */
 export const removeAllTwins = (): string[] => removeByPrefix(`${LAB_AREA}-`).namespaces;
 export { labUp, labTest, labDown, type LabReport } from './session.js';
+export { practiceUp } from './practice.js';
+export type { PracticeGround, PracticeDevice } from './devices.js';
