@@ -32,6 +32,8 @@ export interface PracticeDevice {
 
 export interface PracticeGround {
   readonly devices: readonly PracticeDevice[];
+  /** A file holding the delivery flags of the commands below, for `$(cat ...)`. */
+  readonly flags: string;
   readonly endpoints: string;
   readonly knownHosts: string;
   readonly identity: string;
@@ -173,8 +175,11 @@ function writeFiles(dir: string, site: SitePlan, inventoryDir: string, devices: 
   // Only the devices that answer: the site's switches have no twin to push to.
   const only = devices.map((d) => ` --device ${d.hostname}`).join('');
   const flags = `--site ${site.code}${inv}${only} --endpoints ${q(endpoints)} --known-hosts ${q(knownHosts)} --identity ${q(identity)} --secrets ${q(secrets)}`;
+  // The same flags in one file, for `outpost push $(cat <lab>/flags)` (paths hold no spaces then).
+  writeFileSync(join(dir, 'flags'), `${flags}\n`);
   return {
     devices,
+    flags: join(dir, 'flags'),
     endpoints,
     knownHosts,
     identity,
