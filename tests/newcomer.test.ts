@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleInventory, outpost, repoRoot } from './support/inventory.js';
 import { makeTestCa } from './support/test-ca.js';
+import { parse } from 'yaml';
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-newcomer-'));
 const ca = makeTestCa('newcomer');
@@ -183,5 +184,48 @@ describe('kit for a whole site', () => {
     expect(doc.kits.map((k) => k.id)).not.toContain('ana.bianchi');
     expect(doc.kits.length).toBeGreaterThan(0);
     expect(r.stderr).toContain('ana.bianchi: contract ended on 2021-03-31; no kit');
+  });
+});
+
+describe('help and docs a newcomer reads', () => {
+  const helps = [['directory', 'plan'], ['lab', 'test'], ['lab', 'down'], ['lab', 'directory', 'down'], ['lab', 'directory', 'status']];
+  it.each(helps.map((c) => [c.join(' '), c]))('%s --help shows examples', (_, cmd) => {
+    const help = outpost([...(cmd as string[]), '--help']).stdout;
+    expect(help).toMatch(/\nExamples?:\n {2}(sudo |eval ")?.*outpost /);
+  });
+
+  it('the access policy guide has a title and documents every field the policy file uses', () => {
+    const doc = readFileSync(join(repoRoot, 'docs', 'access-policy.md'), 'utf8');
+    expect(doc).toMatch(/^# \S/);
+    const policy = parse(readFileSync(join(repoRoot, 'policies', 'access.yaml'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+    for (const section of ['roles', 'rules', 'tests']) {
+      expect(doc, section).toContain(`### \`${section}\``);
+      const fields = new Set(policy[section]!.flatMap((e) => Object.keys(e)));
+      for (const f of fields) expect(doc, `${section}.${f}`).toMatch(new RegExp(`^\\| \`${f}\`|, \`${f}\``, 'm'));
+    }
+  });
+
+  it('says "the inventory in inventory/ is valid", once', () => {
+    expect(outpost(['validate']).stdout).toMatch(/^the inventory in inventory\/ is valid: 13 sites, \d+ devices$/m);
+  });
+
+  it('counts one differing line as "1 line differs"', async () => {
+    const { linesDiffer } = await import('../core/deliver/diff.js');
+    expect(linesDiffer('--- a\n+++ b\n-x\n')).toBe('1 line differs');
+    expect(linesDiffer('--- a\n+++ b\n-x\n+y\n')).toBe('2 lines differ');
+  });
+
+  it('the HTML access matrix fits a 1,400 px window, its headers held while the table scrolls', () => {
+    const file = join(work, 'matrix.html');
+    expect(outpost(['access', 'matrix', '--html', file]).code).toBe(0);
+    // Measure the page as a browser lays it out: widest point and the headers' position.
+    const probe = join(work, 'matrix-probe.html');
+    const measure = `<script>const th=document.querySelector('thead th'),box=th.closest('.scroll');document.body.dataset.m=JSON.stringify({page:document.documentElement.scrollWidth,sticky:getComputedStyle(th).position,scrolls:box?getComputedStyle(box).overflowX:'none'})</script></body>`;
+    writeFileSync(probe, readFileSync(file, 'utf8').replace('</body>', measure));
+    const dom = execFileSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(work, 'chromium')}`, '--window-size=1400,900', '--dump-dom', `file://${probe}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+    const m = JSON.parse(/data-m="([^"]*)"/.exec(dom)![1]!.replaceAll('&quot;', '"')) as { page: number; sticky: string; scrolls: string };
+    expect(m.page).toBeLessThanOrEqual(1400);
+    expect(m.sticky).toBe('sticky');
+    expect(m.scrolls).toBe('auto');
   });
 });

@@ -55,7 +55,14 @@ export function register(program: Command): void {
   common(lab.command('up'))
     .addOption(new Option('--lab-tag <tag>').hideHelp())
     .description("build the site's twin: its firewall running the rendered nftables ruleset, a host per zone, the state network with every service, and the VPN gateway running its compiled ruleset in front of one agent per role (root)")
-    .addHelpText('after', '\nExample:\n  sudo outpost lab up --site vac-esch && sudo outpost lab test --site vac-esch && sudo outpost lab down --site vac-esch')
+    .addHelpText(
+      'after',
+      '\nThe nftables firewall and the hostapd APs of the twin answer SSH: lab up writes endpoints.yaml, known_hosts,\n' +
+        'an SSH key, a secrets folder and a flags file into <state-dir>/lab/<site>/ and prints the push, drift and\n' +
+        'audit --against running lines to practise with (docs/new-site.md). Daemons log to that folder.\n\n' +
+        'Examples:\n  sudo outpost lab up --site vac-esch && sudo outpost lab test --site vac-esch && sudo outpost lab down --site vac-esch\n' +
+        '  sudo outpost push $(cat .outpost/lab/vac-esch/flags)',
+    )
     .action(async (flags: LabFlags) => {
       const out = outputFor(flags);
       const ctx = await load(flags);
@@ -69,6 +76,7 @@ export function register(program: Command): void {
     });
   common(lab.command('test'))
     .description('prove the compiled policy with real packets in the twin: every policy test of the site and every zone to every service; exit 1 on any mismatch')
+    .addHelpText('after', '\nLoads the policy as compiled now into the running twin, so an edited policy is proven without a new lab up.\n\nExamples:\n  sudo outpost lab test --site vac-esch\n  sudo outpost lab test --site vac-esch --policy /tmp/access-proposed.yaml --json')
     .action(async (flags: LabFlags) => {
       const out = outputFor(flags);
       const ctx = await load(flags);
@@ -94,6 +102,7 @@ export function register(program: Command): void {
     .option('-s, --site <code>', 'the site')
     .option('--all', 'every namespace outpost lab made')
     .option('--state-dir <dir>', 'where the lab keeps its state', '.outpost')
+    .addHelpText('after', '\nRemoves every namespace, process, link and lab file of the twin, found by name, even after a crash.\n\nExamples:\n  sudo outpost lab down --site vac-esch\n  sudo outpost lab down --all')
     .action(async (flags: LabFlags) => {
       if (process.getuid?.() !== 0) throw new UsageError('the lab builds network namespaces: run it as root');
       const out = outputFor(flags);
