@@ -229,3 +229,20 @@ describe('help and docs a newcomer reads', () => {
     expect(m.scrolls).toBe('auto');
   });
 });
+
+describe('the README a newcomer starts from', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  it('says how `outpost` gets on the PATH, and the command it links is runnable', () => {
+    expect(readme).toContain('`npx outpost ...` runs it');
+    expect(readme).toContain('with `npm link`');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const bin = join(repoRoot, pkg.bin.outpost!);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('documents the one exit-code rule: unknown names on the command line exit 2', () => {
+    expect(readme).toMatch(/\| \*\*2\*\* \| usage or environment error: .*a name on the command line that does not exist/);
+    expect(readme).toContain('`--today YYYY-MM-DD` on every\ncommand');
+  });
+});
