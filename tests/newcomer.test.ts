@@ -1,6 +1,6 @@
 // A newcomer's first day: what someone new to outpost tries on a fresh clone, and what
 // they should get back (issue 12). Each block is one thing that went wrong once.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,11 +140,13 @@ describe('directory plan for a role nobody holds yet', () => {
 });
 
 describe('push --dry-run', () => {
-  it('says it changed nothing and never offers a --resume that has nothing to resume', () => {
-    const key = join(work, 'dry_key');
-    const hostKey = join(work, 'dry_host');
+  const key = join(work, 'dry_key');
+  const hostKey = join(work, 'dry_host');
+  beforeAll(() => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
+  });
+  it('says it changed nothing and never offers a --resume that has nothing to resume', () => {
     const endpoints = join(work, 'dry-endpoints.yaml');
     // Port 9 on loopback: nobody answers, so the device fails as an unreachable one does.
     const pub = readFileSync(`${hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');

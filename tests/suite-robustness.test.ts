@@ -23,13 +23,16 @@ describe('the test suite under load', () => {
     expect(forks!.maxForks!).toBeLessThanOrEqual(availableParallelism());
   });
 
-  it('no test runs the blocking CLI helper more than three times in a row', () => {
+  it('no test runs blocking commands more than three times in a row, nor in a loop', () => {
+    const blocking = /(?<![\w.])(outpost\(\[|execFileSync\(|spawnSync\()/g;
     const heavy: string[] = [];
     for (const file of testFiles(join(repoRoot, 'tests'))) {
       const text = readFileSync(file, 'utf8');
       for (const block of text.split(/\n\s*(?=it(?:\.each\([^)]*\))?\()/).slice(1)) {
-        const sync = block.match(/(?<![\w.])outpost\(\[/g)?.length ?? 0;
-        if (sync > 3) heavy.push(`${relative(repoRoot, file)}: ${block.split('\n')[0]!.slice(0, 80)} (${sync} runs)`);
+        const runs = block.match(blocking)?.length ?? 0;
+        const looped = block.split('\n').some((l) => /\bfor \(/.test(l) && blocking.test(l));
+        blocking.lastIndex = 0;
+        if (runs > 3 || looped) heavy.push(`${relative(repoRoot, file)}: ${block.split('\n')[0]!.slice(0, 90)} (${runs} runs${looped ? ', in a loop' : ''})`);
       }
     }
     expect(heavy).toEqual([]);
