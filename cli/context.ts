@@ -26,5 +26,16 @@ export function report(out: Output, diagnostics: readonly Diagnostic[], json: bo
   const failed = diagnostics.some((d) => d.severity === 'error');
   if (json) out.json({ ok: !failed, ...extra, diagnostics });
   else out.diagnostics(diagnostics);
-  return failed ? EXIT.FINDINGS : EXIT.OK;
+  return exitFor(diagnostics);
+}
+
+/**
+ * One rule for every command: a name the user typed on the command line that does not
+ * exist (its diagnostic's path is the flag, e.g. `--site`) is a usage error, exit 2;
+ * any other error is invalid input or a finding, exit 1.
+ */
+export function exitFor(diagnostics: readonly Diagnostic[]): number {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!errors.length) return EXIT.OK;
+  return errors.some((d) => d.path?.startsWith('--')) ? EXIT.USAGE : EXIT.FINDINGS;
 }

@@ -1,6 +1,7 @@
 // The ordered, pure phases from inventory files to artefacts, in one place:
 // load -> (compile policy) -> plan (address, ports, intents) -> render.
 import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { unknownName } from './names.js';
 import { loadInventory, type Inventory } from './inventory/index.js';
 import { planInventory, type InventoryPlan, type RuleCompiler, type SitePlan } from './plan/index.js';
 import { CENTRAL, platformCatalogue, renderSites, type Artefact } from './render/index.js';
@@ -35,7 +36,8 @@ export function runPipeline(options: PipelineOptions): PipelineResult {
   const inventory = loaded.value;
   const unknown = (options.sites ?? []).filter((c) => !inventory.sites.some((s) => s.code === c));
   if (unknown.length) {
-    diagnostics.push({ severity: 'error', code: 'unknown-site', message: `no site ${unknown.join(', ')} in ${options.inventoryDir}/sites (known: ${inventory.sites.map((s) => s.code).join(', ')})` });
+    // The path names the flag: an unknown name on the command line is a usage error (exit 2).
+    for (const code of unknown) diagnostics.push({ severity: 'error', code: 'unknown-site', path: '--site', message: `${unknownName('site', code, inventory.sites.map((s) => s.code))} in ${options.inventoryDir}/sites` });
     return { inventory, artefacts: [], diagnostics, ok: false };
   }
   const reserved = inventory.sites.find((s) => s.code === CENTRAL);

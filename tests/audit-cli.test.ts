@@ -10,7 +10,7 @@ import Ajv from 'ajv-draft-04';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditWorkspace } from './support/audit.js';
-import { lineOf, outpost, repoRoot } from './support/inventory.js';
+import { lineOf, outpost, outpostAsync, repoRoot } from './support/inventory.js';
 
 let out: string;
 let ws: ReturnType<typeof auditWorkspace>;
@@ -26,15 +26,16 @@ afterAll(() => {
   ws.cleanup();
 });
 
-const audit = (args: string[], inventory = join(repoRoot, 'inventory')) => outpost(['audit', '--inventory', inventory, '--today', '2026-11-24', ...args]);
+// Each audit reads every site: run without blocking the worker (see outpostAsync).
+const audit = (args: string[], inventory = join(repoRoot, 'inventory')) => outpostAsync(['audit', '--inventory', inventory, '--today', '2026-11-24', ...args]);
 
 describe('outpost audit', () => {
-  it('exits 0 on the example, 1 when a finding at or above --fail-on remains', () => {
-    const ok = audit([]);
+  it('exits 0 on the example, 1 when a finding at or above --fail-on remains', async () => {
+    const ok = await audit([]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^16 controls: 11 pass, 1 fail, 4 not evaluated; 1 finding\(s\), 1 waived; 0 at or above high$/m);
-    expect(audit(['--fail-on', 'low']).code).toBe(1);
-    const bad = audit(['--json'], ws.inventory);
+    expect((await audit(['--fail-on', 'low'])).code).toBe(1);
+    const bad = await audit(['--json'], ws.inventory);
     expect(bad.code).toBe(1);
     const doc = JSON.parse(bad.stdout) as { ok: boolean; summary: { blocking: number }; controls: { id: string; status: string; findings: { object: { id: string } }[] }[] };
     expect(doc.ok).toBe(false);
@@ -43,23 +44,23 @@ describe('outpost audit', () => {
     expect(doc.summary.blocking).toBe(guest.findings.length);
   });
 
-  it('writes JUnit XML that validates against the schema, one failure per finding', () => {
+  it('writes JUnit XML that validates against the schema, one failure per finding', async () => {
     const file = join(out, 'audit.xml');
-    const r = audit(['--format', 'junit', '--out', file], ws.inventory);
+    const r = await audit(['--format', 'junit', '--out', file], ws.inventory);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     execFileSync('xmllint', ['--noout', '--schema', join(repoRoot, 'tests/support/junit.xsd'), file], { stdio: 'pipe' });
     const xml = readFileSync(file, 'utf8');
-    const json = JSON.parse(audit(['--json'], ws.inventory).stdout) as { summary: { findings: number } };
+    const json = JSON.parse((await audit(['--json'], ws.inventory)).stdout) as { summary: { findings: number } };
     expect(Number(/<testsuites [^>]*failures="(\d+)"/.exec(xml)![1])).toBe(json.summary.findings);
     expect(xml.match(/<failure /g)!.length).toBe(json.summary.findings);
     expect(xml).toContain('<testsuite name="guest-isolated"');
     expect(xml).toMatch(/<testcase classname="outpost.audit.totp-enrolled" name="not evaluated"><skipped message="reads the directory state/);
   });
 
-  it('writes SARIF 2.1.0 that validates against the SARIF schema, located at the policy line', () => {
+  it('writes SARIF 2.1.0 that validates against the SARIF schema, located at the policy line', async () => {
     const file = join(out, 'audit.sarif');
-    expect(audit(['--format', 'sarif', '--out', file], ws.inventory).code).toBe(1);
+    expect((await audit(['--format', 'sarif', '--out', file], ws.inventory)).code).toBe(1);
     const require = createRequire(import.meta.url);
     const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
     // The published schema's language pattern is not valid under the `u` flag; its URI formats are checked loosely.
@@ -79,9 +80,9 @@ describe('outpost audit', () => {
     expect(results.filter((x) => x.suppressions).map((x) => x.ruleId)).toEqual(['expired-rules-removed']);
   });
 
-  it('writes one self-contained HTML file that Chromium renders with its summary and charts', () => {
+  it('writes one self-contained HTML file that Chromium renders with its summary and charts', async () => {
     const file = join(out, 'audit.html');
-    expect(audit(['--format', 'html', '--out', file], ws.inventory).code).toBe(1);
+    expect((await audit(['--format', 'html', '--out', file], ws.inventory)).code).toBe(1);
     const html = readFileSync(file, 'utf8');
     expect(html).not.toMatch(/<script|<link|src=|url\(/i);
     expect(html).toContain('guest zone guest reaches internal zone staff on 445/tcp');
@@ -110,11 +111,11 @@ describe('outpost audit', () => {
     expect(count([239, 108, 0], 200, 900)).toBeGreaterThan(200);
   });
 
-  it('a security policy naming a control outpost lacks: file, line and field; exit 1; no report written', () => {
+  it('a security policy naming a control outpost lacks: file, line and field; exit 1; no report written', async () => {
     const broken = auditWorkspace([{ file: 'policies/security.yaml', from: '  - id: ntp-syslog', to: '  - id: ntp-and-syslog' }]);
     try {
       const file = join(out, 'never.html');
-      const r = audit(['--format', 'html', '--out', file], broken.inventory);
+      const r = await audit(['--format', 'html', '--out', file], broken.inventory);
       expect(r.code).toBe(1);
       const line = lineOf(broken.root, 'policies/security.yaml', 'id: ntp-and-syslog');
       expect(r.stderr).toContain(`policies/security.yaml:${line}:9: error: outpost has no control ntp-and-syslog`);
@@ -125,11 +126,11 @@ describe('outpost audit', () => {
     }
   });
 
-  it('usage errors exit 2 and say what is expected', () => {
-    const r = audit(['--against', 'everything']);
+  it('usage errors exit 2 and say what is expected', async () => {
+    const r = await audit(['--against', 'everything']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--against everything: expected one of intended, running, directory, all (or a comma list)');
-    expect(audit(['--format', 'pdf']).code).toBe(2);
-    expect(audit(['--site', 'nowhere']).stderr).toContain('--site nowhere: no such site');
+    expect((await audit(['--format', 'pdf'])).code).toBe(2);
+    expect((await audit(['--site', 'nowhere'])).stderr).toContain('--site nowhere: no such site');
   });
 });

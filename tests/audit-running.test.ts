@@ -54,7 +54,7 @@ function running(edits: Record<string, (t: string) => string>, at: typeof site):
   return at.devices.map((d) => {
     const content = (edits[d.hostname] ?? ((t: string) => t))(text(d.hostname));
     const drifted = content !== text(d.hostname);
-    return { device: d.hostname, site: at.code, platform: d.platform, state: drifted ? 'drifted' : 'in-sync', diff: drifted ? `--- intended\n+++ running\n+${content.split('\n').find((l, i) => l !== text(d.hostname).split('\n')[i])}` : '', detail: drifted ? '1 lines differ' : 'matches', running: [{ name: 'config', content }] };
+    return { device: d.hostname, site: at.code, platform: d.platform, state: drifted ? 'drifted' : 'in-sync', diff: drifted ? `--- intended\n+++ running\n+${content.split('\n').find((l, i) => l !== text(d.hostname).split('\n')[i])}` : '', detail: drifted ? '1 line differs' : 'matches', running: [{ name: 'config', content }] };
   });
 }
 
@@ -146,7 +146,7 @@ describe('hand edits found against running', () => {
     expect(only(r, 'guest-isolated')).toEqual([expect.stringMatching(new RegExp(`^${SITE}:zone/guest->zone/staff: guest zone guest reaches internal zone staff on 3389/tcp: ${fw.hostname}: accepted by forward-line-3 \\(running rule without comment: iifname "lan.${guest.vlan}" oifname "lan.${staff.vlan}" tcp dport 3389 accept\\)`))]);
     expect(only(r, 'mgmt-no-cleartext')).toEqual([`${fw.hostname}: telnet management is on`]);
     expect(only(r, 'expired-rules-removed')).toEqual([`${fw.hostname}: ${fw.hostname} still enforces expired rule guest-booking-pilot (expired 2021-03-31)`]);
-    expect(only(r, 'running-matches-intent')).toEqual([expect.stringContaining(`${fw.hostname}: 1 lines differ`)]);
+    expect(only(r, 'running-matches-intent')).toEqual([expect.stringContaining(`${fw.hostname}: 1 line differs`)]);
   });
 
   it('on AOS-CX: telnet and the web server turned on, the control-plane ACL removed', () => {

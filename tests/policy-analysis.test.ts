@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { accessMatrix, check, decider, diffPolicies, forEachFlow, portUniverse, enforcement, lintPolicy, loadPolicy, matrixHtml, type AccessPolicy } from '../core/policy/index.js';
-import { exampleInventory, outpost, repoRoot } from './support/inventory.js';
+import { exampleInventory, outpostAsync, repoRoot } from './support/inventory.js';
 
 const inv = (() => {
   const r = loadInventory(exampleInventory);
@@ -106,7 +106,7 @@ describe('policy lint', () => {
     expect(found.filter((f) => f.code === 'unused').map((f) => [f.rule, f.line])).toEqual([['nowhere', lineOf(text, 'id: nowhere')]]);
   });
 
-  it('passes the national policy with warnings only: the expired, shadowed pilot and the guests\' internet exit', () => {
+  it('passes the national policy with warnings only: the expired, shadowed pilot and the guests\' internet exit', async () => {
     const text = readFileSync(national, 'utf8');
     const found = lintPolicy(inv, load(national), DAY);
     expect(found.filter((f) => f.severity === 'error')).toEqual([]);
@@ -115,10 +115,10 @@ describe('policy lint', () => {
       ['expired', 'guest-booking-pilot', lineOf(text, 'id: guest-booking-pilot')],
       ['shadowed', 'guest-booking-pilot', lineOf(text, 'id: guest-booking-pilot')],
     ]);
-    const r = outpost(['policy', 'lint', '--json']);
+    const r = await outpostAsync(['policy', 'lint', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, errors: 0, warnings: 3 });
-    expect(outpost(['policy', 'lint', '--policy', write('planted-cli.yaml', PLANTED)]).code).toBe(1);
+    expect((await outpostAsync(['policy', 'lint', '--policy', write('planted-cli.yaml', PLANTED)])).code).toBe(1);
   });
 });
 
@@ -142,11 +142,11 @@ describe('policy diff', () => {
     expect(d.closed[0]!.before).toContain('staff-print');
   });
 
-  it('exits 0 on an unchanged policy and 1 when flows change', () => {
-    const same = outpost(['policy', 'diff', national, write('same.yaml', oldText.replace('# outpost access policy', '# edited comment'))]);
+  it('exits 0 on an unchanged policy and 1 when flows change', async () => {
+    const same = await outpostAsync(['policy', 'diff', national, write('same.yaml', oldText.replace('# outpost access policy', '# edited comment'))]);
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('0 flow(s) opened, 0 closed');
-    const changed = outpost(['policy', 'diff', '--json', national, write('print-cli.yaml', newText)]);
+    const changed = await outpostAsync(['policy', 'diff', '--json', national, write('print-cli.yaml', newText)]);
     expect(changed.code).toBe(1);
     expect(JSON.parse(changed.stdout).opened.length).toBeGreaterThan(0);
   });
@@ -190,13 +190,13 @@ describe('access matrix', () => {
     expect(allowed).toBeGreaterThan(50);
   });
 
-  it('writes one self-contained HTML page', () => {
+  it('writes one self-contained HTML page', async () => {
     const html = matrixHtml(accessMatrix(enf), 'Access matrix');
     expect(html).toContain('<style>');
     expect(html).not.toMatch(/<script|<link|src=|href=/);
     expect(html).toContain('vpn-tracing');
     const f = join(dir, 'matrix.html');
-    const r = outpost(['access', 'matrix', '--site', 'vac-esch', '--html', f]);
+    const r = await outpostAsync(['access', 'matrix', '--site', 'vac-esch', '--html', f]);
     expect(r.code).toBe(0);
     expect(readFileSync(f, 'utf8')).toContain('Site vac-esch');
   });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../core/inventory/index.js';
 import { enforcement, loadPolicy, runTests, check, parseEndpoint, type AccessPolicy } from '../core/policy/index.js';
-import { exampleInventory, outpost, repoRoot } from './support/inventory.js';
+import { exampleInventory, outpostAsync, repoRoot } from './support/inventory.js';
 
 const inv = (() => {
   const r = loadInventory(exampleInventory);
@@ -148,14 +148,14 @@ describe('bad policy input', () => {
     expect(r.diagnostics.map((d) => `${d.code}:${d.line}:${d.path}`)).toEqual([`invalid-value:${line}:rules[21].ports[0]`]);
   });
 
-  it('makes outpost validate and outpost render fail, writing nothing', () => {
+  it('makes outpost validate and outpost render fail, writing nothing', async () => {
     const root = mkdtempSync(join(tmpdir(), 'outpost-policy-cli-'));
     tmp.push(root);
     cpSync(exampleInventory, join(root, 'inventory'), { recursive: true });
     cpSync(join(repoRoot, 'policies'), join(root, 'policies'), { recursive: true });
     const file = join(root, 'policies', 'access.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('to: [service:mail, service:intranet, service:updates, service:ldap]', 'to: [service:mail, service:wiki]'));
-    const r = outpost(['render', '--inventory', join(root, 'inventory'), '--out', join(root, 'out')]);
+    const r = await outpostAsync(['render', '--inventory', join(root, 'inventory'), '--out', join(root, 'out')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/access\.yaml:\d+:\d+: error: unknown service wiki/);
     expect(() => readFileSync(join(root, 'out', 'manifest.json'))).toThrow();
@@ -163,23 +163,23 @@ describe('bad policy input', () => {
 });
 
 describe('outpost policy test and access check', () => {
-  it('exit 0 when every test passes, 1 naming the failure', () => {
-    const ok = outpost(['policy', 'test', '--json']);
+  it('exit 0 when every test passes, 1 naming the failure', async () => {
+    const ok = await outpostAsync(['policy', 'test', '--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).failed).toBe(0);
     const f = policyWith((t) => t.replace('ports: [22/tcp, 161/udp, icmp]', 'ports: [2222/tcp, 161/udp, icmp]'));
-    const bad = outpost(['policy', 'test', '--policy', f]);
+    const bad = await outpostAsync(['policy', 'test', '--policy', f]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/FAIL {2}netadmin manages vaccination devices/);
     expect(bad.stdout).toMatch(/33 passed, 2 failed/);
   });
 
-  it('answers a question with the rule that decides', () => {
-    const r = outpost(['access', 'check', '--from', 'zone:guest', '--to', 'zone:staff', '--port', '445/tcp', '--site', 'vac-esch', '--json']);
+  it('answers a question with the rule that decides', async () => {
+    const r = await outpostAsync(['access', 'check', '--from', 'zone:guest', '--to', 'zone:staff', '--port', '445/tcp', '--site', 'vac-esch', '--json']);
     expect(r.code).toBe(1);
     const a = JSON.parse(r.stdout);
     expect(a.allowed).toBe(false);
     expect(a.hops[0].rule.id).toBe('guest-no-internal.1');
-    expect(outpost(['access', 'check', '--from', 'zone:guest', '--to', 'zone:staff']).code).toBe(2);
+    expect((await outpostAsync(['access', 'check', '--from', 'zone:guest', '--to', 'zone:staff'])).code).toBe(2);
   });
 });

@@ -2,7 +2,7 @@
 // outpost would push, what devices run and what the directory holds.
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { outputFor, report, withInventory, withJson } from '../context.js';
+import { exitFor, outputFor, report, withInventory, withJson } from '../context.js';
 import { connection, identity, today, withDirectory, withPolicy, type DirectoryFlags, type IdentityFlags } from '../identity.js';
 import { ENVIRONMENT_CODES, positive, prepareFrom, withDeliveryFlags, type DeliveryFlags } from './push.js';
 import type { Against, Format, FindingSeverity } from '../../core/audit/index.js';
@@ -116,7 +116,7 @@ async function readRunning(flags: Flags, sites: readonly string[], out: ReturnTy
     const prepared = prepareSite({ ...prepareFrom(flags, site), rules: policyRules(flags.inventory, flags.policy) });
     if (!prepared.ok) {
       out.diagnostics(prepared.diagnostics);
-      process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : EXIT.FINDINGS;
+      process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : exitFor(prepared.diagnostics);
       return undefined;
     }
     out.info(`${site}: reading ${prepared.work.length} device(s)`);

@@ -30,7 +30,16 @@ function common(cmd: Command): Command {
 export function register(program: Command): void {
   const dir = program.command('directory').description('keep the directory (people, role groups, expiry) in step with the people files');
 
-  common(dir.command('plan').description('show the exact changes apply would make; changes nothing')).action(async (flags: Flags) => {
+  common(
+    dir
+      .command('plan')
+      .description('show the exact changes apply would make; changes nothing')
+      .addHelpText(
+        'after',
+        '\nReads the directory and the people files; prints one line per change (+ add, ~ modify, ! disable).\n\n' +
+          'Examples:\n  eval "$(outpost lab directory up)" && outpost directory plan\n  outpost directory plan --today 2027-01-01 --json',
+      ),
+  ).action(async (flags: Flags) => {
     const out = outputFor(flags);
     const ctx = await identity(flags, out);
     if (!ctx) return;

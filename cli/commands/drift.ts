@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import type { DriftResult } from '../../core/deliver/index.js';
-import { outputFor, withInventory, withJson } from '../context.js';
+import { exitFor, outputFor, withInventory, withJson } from '../context.js';
 import { ENVIRONMENT_CODES, positive, prepareFrom, withDeliveryFlags, type DeliveryFlags } from './push.js';
 
 export function register(program: Command): void {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
       if (!prepared.ok) {
         if (flags.json) out.json({ ok: false, diagnostics: prepared.diagnostics });
         else out.diagnostics(prepared.diagnostics);
-        process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : EXIT.FINDINGS;
+        process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : exitFor(prepared.diagnostics);
         return;
       }
       out.info(`${site}: reading ${prepared.work.length} device(s)`);

@@ -1,8 +1,10 @@
 // `outpost kit <id...>`: build the agents' kits (VPN, laptop and phone profiles, sheet,
 // manifest). With --enrol, new credentials are set in the directory and put in the kit.
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { UsageError } from '../exit-codes.js';
 import { outputFor, withInventory, withJson } from '../context.js';
+import { closest, unknownName } from '../../core/names.js';
+import { refuseTrackedSecrets } from '../secrets-guard.js';
 import { connection, identity, readCas, today, withCa, withDirectory, withPolicy, type DirectoryFlags, type IdentityFlags } from '../identity.js';
 
 interface Flags extends IdentityFlags, DirectoryFlags {
@@ -33,25 +35,32 @@ export function register(program: Command): void {
     if (!ids.length && !flags.site) throw new UsageError('name the agents (outpost kit <id...>) or a site (--site CODE)');
     const ctx = await identity(flags, out);
     if (!ctx) return;
-    const cas = await readCas(flags);
     const byId = new Map(ctx.people.people.map((p) => [p.id, p]));
     const unknown = ids.filter((i) => !byId.has(i));
-    if (unknown.length) {
-      out.error(`not in the people files: ${unknown.join(', ')}`);
-      process.exitCode = EXIT.FINDINGS;
-      return;
-    }
-    if (flags.site && !ctx.inventory.sites.some((s) => s.code === flags.site)) throw new UsageError(`--site ${flags.site}: no such site`);
-    const people = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
+    // Names typed on the command line that do not exist are usage errors (exit 2), checked before anything else.
+    if (unknown.length) throw new UsageError(`not in the people files: ${unknown.map((i) => closest(i, byId.keys()) ? `${i} (did you mean ${closest(i, byId.keys())}?)` : i).join(', ')}`);
+    const sites = ctx.inventory.sites.map((s) => s.code);
+    if (flags.site && !sites.includes(flags.site)) throw new UsageError(`--site: ${unknownName('site', flags.site, sites)}`);
+    const cas = await readCas(flags);
+    const day = today(flags.today);
+    const wanted = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
+    // An agent whose contract has ended has a locked account: a kit for them opens nothing
+    // and hands out profiles nobody should hold.
+    const { isExpired } = await import('../../core/people/index.js');
+    const ended = wanted.filter((p) => isExpired(p, day));
+    const people = wanted.filter((p) => !isExpired(p, day));
+    for (const p of ended) out.warn(`${p.id}: contract ended on ${p.endDate}; no kit (extend end_date in the people file to issue one)`);
     const { kitOrg, issueKits } = await import('../../core/kit/index.js');
+    // Only an enrolling kit holds secrets (the first password and the TOTP seed).
+    if (flags.enrol) refuseTrackedSecrets(flags.out, '--out');
     const settings = flags.enrol ? await connection(flags, ctx) : undefined;
     const started = performance.now();
-    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools, cas.tlsCrypt), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
+    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools, cas.tlsCrypt), outDir: flags.out, issued: day, ...(settings ? { enrolIn: settings } : {}) });
     const ms = Math.round(performance.now() - started);
-    if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), ms });
+    if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), skipped: ended.map((p) => ({ id: p.id, endDate: p.endDate })), ms });
     else {
       if (issued.length <= 20) for (const k of issued) out.info(`${k.id}: ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''}; hand over ${k.agentDir}/)`);
-      out.result(`wrote ${issued.length} kit(s) to ${flags.out}/ in ${ms} ms`);
+      out.result(`wrote ${issued.length} kit(s) to ${flags.out}/ in ${ms} ms${ended.length ? ` (${ended.length} agent(s) past their end date skipped)` : ''}`);
     }
   });
 }

@@ -55,7 +55,8 @@ export function register(program: Command): void {
       .command('down')
       .description('stop the lab directory and remove its data')
       .option('--keep', 'keep the data (start again with the same people)')
-      .option('--state <dir>', 'state folder of the lab directory', LAB_DIRECTORY_STATE),
+      .option('--state <dir>', 'state folder of the lab directory', LAB_DIRECTORY_STATE)
+      .addHelpText('after', '\nExamples:\n  outpost lab directory down\n  outpost lab directory down --keep   # start again later with the same people'),
   ).action(async (flags: { keep?: boolean; state: string; json?: boolean }) => {
     const out = outputFor(flags);
     const { stopDirectoryLab } = await import('../../core/lab/directory.js');
@@ -66,7 +67,11 @@ export function register(program: Command): void {
   });
 
   withJson(
-    dir.command('status').description('is the lab directory running, and where').option('--state <dir>', 'state folder of the lab directory', LAB_DIRECTORY_STATE),
+    dir
+      .command('status')
+      .description('is the lab directory running, and where')
+      .option('--state <dir>', 'state folder of the lab directory', LAB_DIRECTORY_STATE)
+      .addHelpText('after', '\nPrints the shell exports of a running lab directory, as `up` does.\n\nExamples:\n  outpost lab directory status\n  eval "$(outpost lab directory status | tail -n +2)"'),
   ).action(async (flags: { state: string; json?: boolean }) => {
     const out = outputFor(flags);
     const { directoryLabStatus, shellExports } = await import('../../core/lab/directory.js');

@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, withInventory, withJson, report } from '../context.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { refuseTrackedSecrets } from '../secrets-guard.js';
 import { connection, identity, interactive, readCas, today, withCa, withDirectory, withPolicy, type DirectoryFlags, type IdentityFlags } from '../identity.js';
 
 interface Flags extends IdentityFlags, DirectoryFlags {
@@ -72,12 +74,15 @@ export function register(program: Command): void {
     const checked = parsePeople(withNew, { roles: new Set(ctx.roles), sites: new Set(ctx.inventory.sites.map((s) => s.code)) });
     const day = today(flags.today);
     if (!checked.ok) {
-      process.exitCode = report(out, checked.diagnostics, !!flags.json);
+      const text = withNew.find((f) => f.file === file)!.text;
+      const newLine = text.trimEnd().split('\n').length;
+      process.exitCode = report(out, checked.diagnostics.map((d) => onFlags(d, file, newLine)), !!flags.json);
       return;
     }
     if (answers.endDate && answers.endDate < day) throw new UsageError(`--end-date ${answers.endDate} has already passed`);
     const person = checked.value.people.find((p) => p.id === answers.id)!;
 
+    refuseTrackedSecrets(flags.out, '--out');
     const settings = await connection(flags, ctx);
     if (!existsSync(dir)) throw new UsageError(`no people folder at ${dir}`);
     appendPerson(dir, answers);
@@ -112,6 +117,31 @@ export function register(program: Command): void {
     if (flags.showPassword) out.result(`first password (shown once): ${issued.password}`);
     else out.result(`first password: ${issued.agentDir}/credentials/initial-password.txt (0600); print ${issued.agentDir}/onboarding-sheet.html for the agent`);
   });
+}
+
+// The people file's fields and the flags that fill them in.
+const FLAG_OF: Record<string, string> = {
+  id: '--id',
+  givenName: '--given-name',
+  surname: '--surname',
+  mail: '--mail',
+  site: '--site',
+  roles: '--role',
+  endDate: '--end-date',
+  'laptop.tag': '--laptop-tag',
+  'laptop.mac': '--laptop-mac',
+  extension: '--extension',
+};
+
+/**
+ * A problem with the row onboard is about to add lies in what the user typed, not in a
+ * line of the people file they never wrote: it names the flag instead (and is a usage
+ * error, exit 2). Problems elsewhere keep their file:line:col.
+ */
+function onFlags(d: Diagnostic, file: string, newLine: number): Diagnostic {
+  if (d.file !== file || d.line !== newLine) return d;
+  const { file: _f, line: _l, col: _c, ...rest } = d;
+  return { ...rest, path: FLAG_OF[d.path ?? ''] ?? '--id' };
 }
 
 interface Answers {

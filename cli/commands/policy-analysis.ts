@@ -9,6 +9,7 @@ import type { AccessPolicy, Enforcement } from '../../core/policy/index.js';
 
 export interface PolicyFlags extends CommonFlags {
   readonly policy?: string;
+  readonly today?: string;
   readonly date?: string;
 }
 
@@ -27,7 +28,7 @@ export function registerAnalysis(policy: Command, access: Command, context: Cont
       const out = outputFor(flags);
       const ctx = await context(flags);
       if (!ctx.enf || !ctx.policy || !ctx.lib) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
-      const date = flags.date ?? ctx.lib.today();
+      const date = flags.today ?? flags.date ?? ctx.lib.today();
       const findings = ctx.lib.lintPolicy(ctx.enf.inventory, ctx.policy, date);
       const errors = findings.filter((f) => f.severity === 'error').length;
       if (flags.json) out.json({ ok: errors === 0, errors, warnings: findings.length - errors, findings });

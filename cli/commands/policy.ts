@@ -1,10 +1,16 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
 import { registerAnalysis } from './policy-analysis.js';
+import { error, type Diagnostic } from '../../core/diagnostics.js';
+import { unknownName } from '../../core/names.js';
+import type { Inventory } from '../../core/inventory/index.js';
+import type { AccessPolicy, Endpoint } from '../../core/policy/index.js';
 
 interface PolicyFlags extends CommonFlags {
   readonly policy?: string;
+  readonly today?: string;
+  /** The old name of --today, kept hidden so scripts keep working. */
   readonly date?: string;
 }
 
@@ -13,6 +19,20 @@ interface CheckFlags extends PolicyFlags {
   readonly to: string;
   readonly port?: string;
   readonly site?: string;
+}
+
+/** Roles, services, zones and the site named on the command line that do not exist, as usage diagnostics. */
+function unknownEndpoints(inv: Inventory, policy: AccessPolicy, ends: Record<string, Endpoint>, site?: string): Diagnostic[] {
+  const known = { role: policy.roles.map((r) => r.name), service: inv.org.services.map((s) => s.name), zone: inv.org.zones.map((z) => z.name) };
+  const out: Diagnostic[] = [];
+  for (const [flag, e] of Object.entries(ends)) {
+    if (e.kind === 'role' || e.kind === 'service' || e.kind === 'zone') {
+      if (!known[e.kind].includes(e.name)) out.push(error(`unknown-${e.kind}`, unknownName(e.kind, e.name, known[e.kind]), { path: flag }));
+    }
+  }
+  const sites = inv.sites.map((s) => s.code);
+  if (site && !sites.includes(site)) out.push(error('unknown-site', unknownName('site', site, sites), { path: '--site' }));
+  return out;
 }
 
 async function context(flags: PolicyFlags) {
@@ -24,8 +44,8 @@ async function context(flags: PolicyFlags) {
   const file = flags.policy ?? policy.policyFileFor(flags.inventory);
   const loaded = policy.loadPolicy(file, inv.value);
   if (!loaded.ok) return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics] };
-  const date = flags.date ?? policy.today();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date takes YYYY-MM-DD, not ${date}`);
+  const date = flags.today ?? flags.date ?? policy.today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--today takes YYYY-MM-DD, not ${date}`);
   const enf = policy.enforcement(inv.value, loaded.value, date);
   return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics, ...enf.diagnostics], policy: loaded.value, enf, lib: policy };
 }
@@ -33,7 +53,8 @@ async function context(flags: PolicyFlags) {
 const withPolicy = (cmd: Command) =>
   cmd
     .option('-p, --policy <file>', 'access policy (default: policies/access.yaml beside the inventory)')
-    .option('--date <YYYY-MM-DD>', 'evaluate expiry dates as of this day (default: today)');
+    .option('--today <YYYY-MM-DD>', 'evaluate expiry dates as of this day (default: today)')
+    .addOption(new Option('--date <YYYY-MM-DD>').hideHelp());
 
 export function register(program: Command): void {
   const policy = program.command('policy').description('the access policy: run its embedded tests, lint it, diff two versions');
@@ -81,6 +102,8 @@ export function register(program: Command): void {
       const { parsePortSpec } = await import('../../core/inventory/index.js');
       const from = ctx.lib.parseEndpoint(flags.from);
       const to = ctx.lib.parseEndpoint(flags.to);
+      const unknown = unknownEndpoints(ctx.enf.inventory, ctx.policy, { '--from': from, '--to': to }, flags.site);
+      if (unknown.length) return void (process.exitCode = report(out, unknown, !!flags.json));
       if ((from.kind === 'zone' || to.kind === 'zone') && !flags.site) throw new UsageError('a zone lives at a site: pass --site CODE');
       let answer;
       try {

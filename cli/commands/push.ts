@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { outputFor, withInventory, withJson, type CommonFlags } from '../context.js';
+import { exitFor, outputFor, withInventory, withJson, type CommonFlags } from '../context.js';
 import { useColor } from '../output.js';
 
 export interface DeliveryFlags extends CommonFlags {
@@ -97,7 +97,7 @@ export function register(program: Command): void {
     if (!prepared.ok) {
       if (flags.json) out.json({ ok: false, diagnostics: prepared.diagnostics });
       else out.diagnostics(prepared.diagnostics);
-      process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : EXIT.FINDINGS;
+      process.exitCode = prepared.diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code)) ? EXIT.USAGE : exitFor(prepared.diagnostics);
       return;
     }
     const progress = flags.json ? undefined : createProgress(process.stderr, prepared.work.map((w) => w.target.hostname), { color: useColor() });
@@ -118,7 +118,9 @@ export function register(program: Command): void {
     } else {
       if (flags.dryRun) for (const r of report.results) if (r.diff) out.result(r.diff.trimEnd());
       out.result(summaryTable(report.results));
-      out.result(`journal ${report.journal}${failed.length ? ` (outpost push --site ${flags.site} --resume finishes the failed devices)` : ''}`);
+      // A dry run changes nothing and leaves nothing to resume: only a real push's failures can be finished later.
+      const hint = flags.dryRun ? ' (dry run: nothing was changed)' : failed.length ? ` (outpost push --site ${flags.site} --resume finishes the failed devices)` : '';
+      out.result(`journal ${report.journal}${hint}`);
     }
     process.exitCode = failed.length ? EXIT.FINDINGS : EXIT.OK;
   });

@@ -21,6 +21,6 @@ export function register(program: Command): void {
     const sites = r.plan?.sites ?? [];
     const devices = sites.reduce((n, s) => n + s.devices.length, 0);
     process.exitCode = report(out, diagnostics, !!flags.json, { sites: sites.length, devices });
-    if (ok) out.result(`inventory ${flags.inventory} is valid: ${sites.length} sites, ${devices} devices`);
+    if (ok) out.result(`the inventory in ${flags.inventory.replace(/\/+$/, '')}/ is valid: ${sites.length} sites, ${devices} devices`);
   });
 }

@@ -23,3 +23,9 @@ const withEol = (s: string) => (s === '' || s.endsWith('\n') ? s : `${s}\n`);
 export function sameConfig(a: DeviceConfig, b: DeviceConfig): boolean {
   return configDiff('', a, b) === '';
 }
+
+/** "1 line differs", "12 lines differ": the changed lines of a unified diff, for a summary. */
+export function linesDiffer(diff: string): string {
+  const n = diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length;
+  return n === 1 ? '1 line differs' : `${n} lines differ`;
+}

@@ -1,6 +1,6 @@
 // Drift: what each device runs against what outpost would push, read-only. A device is
 // in sync, drifted (with the diff, secrets shown as placeholders), or unreachable.
-import { configDiff } from './diff.js';
+import { configDiff, linesDiffer } from './diff.js';
 import { driverFor } from './drivers/index.js';
 import { pool, DEFAULT_CONCURRENCY, type Work } from './engine.js';
 import { redact, substitute, type Secrets } from './secrets.js';
@@ -54,7 +54,7 @@ export async function driftOf(work: readonly Work[], opts: DriftOptions): Promis
       const diff = redact(configDiff(target.hostname, view, running, ['intended', 'running']), opts.secrets);
       const shown = running.map((f) => ({ name: f.name, content: redact(f.content, opts.secrets) }));
       return diff
-        ? { ...base, state: 'drifted' as const, diff, detail: `${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines differ from ${against}`, running: shown }
+        ? { ...base, state: 'drifted' as const, diff, detail: `${linesDiffer(diff)} from ${against}`, running: shown }
         : { ...base, state: 'in-sync' as const, diff: '', detail: `matches ${against}`, running: shown };
     } catch (e) {
       const msg = redact((e as Error).message, opts.secrets);

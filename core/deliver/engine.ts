@@ -1,7 +1,7 @@
 // The push engine: for each device, in parallel up to a limit, back up, diff, stage,
 // validate, apply with an armed rollback, check health over a fresh SSH session, then
 // confirm. Every device ends with its own result; one failing never stops the others.
-import { configDiff, sameConfig } from './diff.js';
+import { configDiff, linesDiffer, sameConfig } from './diff.js';
 import { driverFor } from './drivers/index.js';
 import { saveApplied, saveBackup } from './history.js';
 import { openJournal, type Journal, type RunState } from './journal.js';
@@ -141,7 +141,7 @@ async function pushOne(w: Work, opts: PushOptions, journal: Journal): Promise<De
       (v) => {
         diff = show(configDiff(device, running, v));
         changed = diff !== '';
-        return changed ? `${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines differ` : 'in sync';
+        return changed ? `${linesDiffer(diff)}` : 'in sync';
       },
     );
     backup = saveBackup(opts.stateDir, device, {

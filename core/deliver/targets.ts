@@ -51,7 +51,7 @@ export function siteWork(inv: Inventory, plan: SitePlan, artefacts: readonly Art
   const diagnostics: Diagnostic[] = [];
   const hosts = [...new Set(artefacts.filter((a) => a.site === opts.site).map((a) => a.device))];
   for (const d of opts.devices ?? []) {
-    if (!hosts.includes(d)) diagnostics.push(error('unknown-device', `no device ${d} with rendered configs in site ${opts.site} (devices: ${hosts.join(', ')})`));
+    if (!hosts.includes(d)) diagnostics.push(error('unknown-device', `no device ${d} with rendered configs in site ${opts.site} (devices: ${hosts.join(', ')})`, { path: '--device' }));
   }
   for (const h of opts.endpoints?.keys() ?? []) {
     if (!hosts.includes(h)) diagnostics.push(error('unknown-device', `endpoints file names ${h}, which is not a device of site ${opts.site}`));

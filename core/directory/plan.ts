@@ -31,7 +31,7 @@ export type Change =
   | { readonly op: 'modify-person'; readonly id: string; readonly dn: string; readonly addClasses: readonly string[]; readonly changes: readonly AttrChange[] }
   | { readonly op: 'enable'; readonly id: string; readonly dn: string }
   | { readonly op: 'disable'; readonly id: string; readonly dn: string; readonly reason: 'leaver' | 'expired' }
-  | { readonly op: 'add-role'; readonly role: string; readonly dn: string; readonly members: readonly string[] }
+  | { readonly op: 'add-role'; readonly role: string; readonly dn: string; readonly members: readonly string[]; readonly placeholder?: string }
   | { readonly op: 'add-to-role'; readonly role: string; readonly dn: string; readonly members: readonly string[] }
   | { readonly op: 'remove-from-role'; readonly role: string; readonly dn: string; readonly members: readonly string[]; readonly placeholder?: string }
   | { readonly op: 'delete-person'; readonly id: string; readonly dn: string };
@@ -119,11 +119,11 @@ export function planDirectory(desired: DesiredState, current: CurrentState, opti
     const want = scoped.length || scopeDNs ? scoped : [desired.layout.placeholder];
     const cur = current.roles.get(role);
     if (!cur && scopeDNs && !want.length) {
-      changes.push({ op: 'add-role', role, dn: roleDN(desired.layout, role), members: [desired.layout.placeholder] });
+      changes.push({ op: 'add-role', role, dn: roleDN(desired.layout, role), members: [desired.layout.placeholder], placeholder: desired.layout.placeholder });
       continue;
     }
     if (!cur) {
-      changes.push({ op: 'add-role', role, dn: roleDN(desired.layout, role), members: want });
+      changes.push({ op: 'add-role', role, dn: roleDN(desired.layout, role), members: want, placeholder: desired.layout.placeholder });
       continue;
     }
     const have = new Set(cur.members);
@@ -169,8 +169,11 @@ export function describeChange(c: Change): string {
       return `~ enable ${c.id} (back in the people files)`;
     case 'disable':
       return `! disable ${c.id} (${c.reason === 'leaver' ? 'no longer in the people files' : 'contract ended'})`;
-    case 'add-role':
-      return `+ add role ${c.role} with ${c.members.length} member(s)`;
+    case 'add-role': {
+      // A group cannot be empty in LDAP: outpost's placeholder holds it, and is nobody.
+      const people = c.members.filter((m) => m.toLowerCase() !== c.placeholder?.toLowerCase()).length;
+      return `+ add role ${c.role} with ${people ? `${people} member(s)` : 'no member yet'}`;
+    }
     case 'add-to-role':
       return `+ role ${c.role}: add ${c.members.map(rdnValue).join(', ')}`;
     case 'remove-from-role':

@@ -12,3 +12,5 @@ export { labUp, labTest, labDown, type LabReport, type ServerInputs } from './se
 export { connectAgent, startGatewayServer, type ConnectedAgent, type GatewayServer } from './gateway.js';
 export { startStateServers, type StateServers } from './servers.js';
 export { startRadius, writeRadiusConfig, radiusBinary, type RadiusOptions, type RadiusServer } from './radius.js';
+export { practiceUp } from './practice.js';
+export type { PracticeGround, PracticeDevice } from './devices.js';

@@ -6,6 +6,7 @@ import type { Inventory } from '../inventory/index.js';
 import { compileGateway, enforcement, type AccessPolicy } from '../policy/index.js';
 import { net } from '../inventory/index.js';
 import { addListeners, attachTwin, buildTwin, destroyTwin, loadRuleset, serviceHosts, type Twin, type TwinPorts } from './twin.js';
+import { stopPracticeGround } from './devices.js';
 import { planProbes, portsOf, runProbes, type ProbeResult } from './probes.js';
 import { INTERNET_SAMPLE } from '../policy/check.js';
 import { resolve } from 'node:path';
@@ -39,6 +40,8 @@ export interface ServerInputs {
 }
 
 const stateFile = (stateDir: string, site: string) => join(stateDir, 'lab', site, 'twin.json');
+/** Where the twin's daemons write what they have to say: never the caller's terminal or pipes. */
+export const logFile = (stateDir: string, site: string) => join(stateDir, 'lab', site, 'daemons.log');
 
 /** A sample source address per VPN role pool: what the analysis uses for "role:X". */
 function roleSources(pools: ReadonlyMap<string, string>): string[] {
@@ -51,8 +54,8 @@ export async function labUp(inv: Inventory, policy: AccessPolicy, site: string, 
   if (!plan) throw new Error(`no site ${site}`);
   const { probes } = planProbes(enf, policy.tests, site);
   const ports = portsOf(probes);
-  const twin = await buildTwin(inv, plan, tag, compileGateway(inv, policy, enf.sites, date), roleSources(enf.pools), [INTERNET_SAMPLE], ports);
   mkdirSync(join(stateDir, 'lab', site), { recursive: true });
+  const twin = await buildTwin(inv, plan, tag, compileGateway(inv, policy, enf.sites, date), roleSources(enf.pools), [INTERNET_SAMPLE], ports, logFile(stateDir, site));
   let state: TwinState = { tag, ports };
   writeFileSync(stateFile(stateDir, site), JSON.stringify(state, null, 2));
   if (!servers) return { twin, probes: probes.length };
@@ -91,7 +94,7 @@ export async function labTest(inv: Inventory, policy: AccessPolicy, site: string
     // UDP listeners bind per address; the state network's service addresses come from the plan.
     addresses.set(twin.upstream, [...addresses.get(twin.upstream)!, ...serviceHosts(inv)]);
   }
-  await addListeners(twin, missing, addresses);
+  await addListeners(twin, missing, addresses, logFile(stateDir, site));
   if (missing.tcp.length || missing.udp.length) {
     writeFileSync(file, JSON.stringify({ tag: state.tag, ports: { tcp: [...state.ports.tcp, ...missing.tcp], udp: [...state.ports.udp, ...missing.udp] } }, null, 2));
   }
@@ -105,6 +108,7 @@ export function labDown(stateDir: string, site: string): string[] {
   const tag = state?.tag ?? site;
   // The gatekeeper runs on the host side; every other server dies with its namespace.
   if (state?.servers) stopGatekeeper(state.servers.gatekeeperPid);
+  stopPracticeGround(tag);
   const removed = destroyTwin(tag);
   rmSync(join(stateDir, 'lab', site), { recursive: true, force: true });
   return removed;

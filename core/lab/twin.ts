@@ -3,6 +3,7 @@
 // service address and a source address per VPN role pool. Names carry one prefix, so
 // `lab down` finds everything from the names alone, even after a crash.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import type { Inventory } from '../inventory/index.js';
 import { net } from '../inventory/index.js';
 import type { AddressSet, FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
@@ -54,8 +55,11 @@ export function serviceHosts(inv: Inventory): string[] {
 
 export const labPrefix = (tag: string): string => `${LAB_AREA}-${tag}-`;
 
-async function startListener(ns: string, ports: TwinPorts, addresses: readonly string[]): Promise<ChildProcess> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, JSON.stringify({ ...ports, addresses })], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+async function startListener(ns: string, ports: TwinPorts, addresses: readonly string[], log?: string): Promise<ChildProcess> {
+  // Its stderr goes to the lab folder's log, never to the caller's: `lab up | tail` must end.
+  const err = log ? openSync(log, 'a') : 'ignore';
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, JSON.stringify({ ...ports, addresses })], { stdio: ['ignore', 'pipe', err], detached: true });
+  if (typeof err === 'number') closeSync(err);
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`listener in ${ns} did not start`)), 10_000);
     child.stdout!.on('data', (d: Buffer) => {
@@ -95,6 +99,7 @@ export async function buildTwin(
   agentSources: readonly string[],
   extra: readonly string[],
   ports: TwinPorts,
+  log?: string,
 ): Promise<Twin> {
   const prefix = labPrefix(tag);
   removeByPrefix(prefix);
@@ -139,8 +144,8 @@ export async function buildTwin(
       addRoute(gwNs, `${ip}/32`, GW_AGENTS.agents);
     }
     nsRun(gwNs, ['nft', '-f', '-'], { input: gatewayRuleset(inv, gateway) });
-    const listeners = [await startListener(upNs, ports, [...bound])];
-    for (const z of zones.values()) listeners.push(await startListener(z.ns, ports, [z.address]));
+    const listeners = [await startListener(upNs, ports, [...bound], log)];
+    for (const z of zones.values()) listeners.push(await startListener(z.ns, ports, [z.address], log));
     return { prefix, site: site.code, firewall: fwNs, zones, upstream: upNs, gateway: gwNs, agents: agentsNs, listeners };
   } catch (e) {
     removeByPrefix(prefix);
@@ -167,9 +172,9 @@ export function loadRuleset(inv: Inventory, twin: Twin, site: SitePlan, gateway:
 }
 
 /** Starts listeners for ports the running ones do not cover (a later policy may ask for more). */
-export async function addListeners(twin: Twin, ports: TwinPorts, addresses: ReadonlyMap<string, readonly string[]>): Promise<void> {
+export async function addListeners(twin: Twin, ports: TwinPorts, addresses: ReadonlyMap<string, readonly string[]>, log?: string): Promise<void> {
   if (!ports.tcp.length && !ports.udp.length) return;
-  for (const [ns, addrs] of addresses) await startListener(ns, ports, addrs);
+  for (const [ns, addrs] of addresses) await startListener(ns, ports, addrs, log);
 }
 
 /** Removes every namespace of the twin; processes inside them die with them. */

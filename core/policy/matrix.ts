@@ -71,17 +71,23 @@ export function matrixHtml(matrices: readonly AccessMatrix[], title: string): st
               .join('')}</tr>`,
         )
         .join('\n');
-      return `<h2>Site ${esc(m.site)} (${esc(m.kind)})</h2>\n<table>\n${head}\n${body}\n</table>`;
+      // The table scrolls inside its own box, headers held in place, so the page fits the window.
+      return `<h2>Site ${esc(m.site)} (${esc(m.kind)})</h2>\n<div class="scroll"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table></div>`;
     })
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin-bottom:2em}
-th,td{border:1px solid #ccc;padding:4px 6px;text-align:center;vertical-align:top}
+body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#222}
+.scroll{max-width:100%;max-height:80vh;overflow:auto;margin-bottom:2em;border:1px solid #ccc}
+table{border-collapse:separate;border-spacing:0}
+th,td{border:1px solid #ccc;padding:3px 4px;text-align:center;vertical-align:top}
+td{max-width:6.5em;overflow-wrap:anywhere}
 th{background:#f4f4f4;font-weight:600}
-tr>th:first-child{text-align:left;white-space:nowrap}
+thead th{position:sticky;top:0;z-index:1;vertical-align:bottom}
+thead th span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
+tr>th:first-child{text-align:left;white-space:nowrap;position:sticky;left:0;z-index:2}
+thead tr>th:first-child{z-index:3}
 td.allow{background:#d9f2d9;color:#135e13}
 td.deny{background:#f8dede;color:#8a1c1c}
 td small{display:block;font-size:10px;color:#555}

@@ -10,6 +10,7 @@ import { loadIdentity } from '../../core/people/index.js';
 import { auditWorkspace } from '../support/audit.js';
 import { lineOf, outpost } from '../support/inventory.js';
 import { startSlapd, type TestSlapd } from '../support/slapd.js';
+import { makeTestCa } from '../support/test-ca.js';
 
 const HEADER = 'id,given_name,surname,mail,site,roles,end_date,laptop_tag,laptop_mac,extension';
 const people = (boEnd: string) =>
@@ -61,7 +62,7 @@ afterAll(async () => {
 
 interface Doc {
   ok: boolean;
-  controls: { id: string; status: string; checked: Record<string, number>; findings: { object: { id: string; at?: { line: number } }; evidence: string }[] }[];
+  controls: { id: string; status: string; checked: Record<string, number>; findings: { object: { id: string; at?: { line: number } }; evidence: string; fix: string }[] }[];
 }
 
 describe('outpost audit --against directory', () => {
@@ -78,6 +79,36 @@ describe('outpost audit --against directory', () => {
     // The leaver is locked: checked by no control as a problem. Controls over the intent did not run.
     expect(JSON.stringify(doc)).not.toContain('di.leaver');
     expect(doc.controls.filter((c) => c.status !== 'not-evaluated').map((c) => c.id).sort()).toEqual(['expired-accounts-disabled', 'no-orphan-accounts', 'totp-enrolled']);
+  });
+
+  it('each fix the audit names is a command that, run as written, makes its control pass', () => {
+    const ca = makeTestCa('audit-fix');
+    try {
+      const flags = ['--inventory', ws.inventory, '--ldap-url', slapd.url, '--bind-dn', slapd.bindDN, '--password-file', slapd.passwordFile, '--base-dn', slapd.settings.base];
+      const audit = () => JSON.parse(outpost(['audit', ...flags, '--against', 'directory', '--today', '2026-11-24', '--json']).stdout) as Doc;
+      const before = audit().controls.filter((c) => c.findings.length);
+      expect(before.map((c) => c.id).sort()).toEqual(['expired-accounts-disabled', 'no-orphan-accounts', 'totp-enrolled']);
+      const ran = new Set<string>();
+      for (const c of before) {
+        for (const f of c.findings) {
+          // The fix names the command between backticks; <login> is the finding's account.
+          const command = /`outpost ([^`]+)`/.exec(f.fix)?.[1];
+          expect(command, `${c.id}: ${f.fix}`).toBeDefined();
+          const args = command!.replace('<login>', f.object.id.replace(/^account\//, '')).split(' ');
+          if (ran.has(args.join(' '))) continue;
+          ran.add(args.join(' '));
+          const extra = args[0] === 'kit' ? ['--vpn-ca', ca.caFile, '--out', join(ws.root, 'kits')] : [];
+          const r = outpost([...args, ...flags, ...extra, '--today', '2026-11-24']);
+          expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+        }
+      }
+      const after = audit();
+      for (const id of ['totp-enrolled', 'expired-accounts-disabled', 'no-orphan-accounts']) {
+        expect(after.controls.find((c) => c.id === id)!.status, id).toBe('pass');
+      }
+    } finally {
+      ca.remove();
+    }
   });
 
   it('a directory that cannot be reached is a usage error (exit 2) naming it', () => {

@@ -102,10 +102,11 @@ describe('outpost directory, onboard and offboard against the lab directory', ()
     expect(readFileSync(join(work, 'inventory/people/trc-findel.csv'), 'utf8').split('\n').length).toBe(peopleCount);
   });
 
-  it('refuses an onboarding with an unknown role, pointing at the row it would add', () => {
+  it('refuses an onboarding with an unknown role, naming the flag rather than a line nobody wrote', () => {
     const r = run(['onboard', '--id', 'lea.klein', '--given-name', 'Lea', '--surname', 'Klein', '--site', 'trc-findel', '--role', 'pilot']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`inventory/people/trc-findel\\.csv:${peopleCount}:\\d+: error: unknown role pilot`));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: unknown role pilot; .* \(at --role\) \[unknown-role\]$/m);
+    expect(r.stderr).not.toContain('trc-findel.csv');
     expect(run(['directory', 'plan', '--json']).stdout).toContain('"changes": []');
   });
 

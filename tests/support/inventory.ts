@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const exampleInventory = join(repoRoot, 'inventory');
@@ -50,4 +50,18 @@ export function outpost(args: readonly string[], opts: { cwd?: string; env?: Nod
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the built CLI without blocking this worker: a test that runs the CLI several times
+ * must use this one. A worker blocked for a minute (spawnSync after spawnSync on a loaded
+ * machine) cannot answer vitest's runner, whose fixed 60 s RPC timeout then fails the run.
+ */
+export function outpostAsync(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(repoRoot, 'dist', 'outpost.js'), ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '1', ...opts.env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
