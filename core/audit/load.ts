@@ -1,10 +1,11 @@
 // Loads policies/security.yaml: every control must be one outpost implements, every scope
 // must name kinds, platforms, zones, roles and sites that exist, every waiver must name a
 // control and carry an owner, a reason and an expiry. Errors carry file:line.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
+import { readInput } from '../input.js';
 import { deepFreeze, field, parseFile, type Inventory } from '../inventory/index.js';
 import type { AccessPolicy } from '../policy/index.js';
 import { SEVERITIES, type ControlDef, type SecurityPolicy, type Waiver } from './model.js';
@@ -61,7 +62,8 @@ export interface KnownControls {
 export function loadSecurityPolicy(file: string, inv: Inventory, access: AccessPolicy, known: KnownControls): Result<SecurityPolicy> {
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(file)) return fail([error('no-security-policy', `no security policy at ${file}`, { file, line: 1, col: 1 })]);
-  const parsed = parseFile(file, readFileSync(file, 'utf8'), schema, diagnostics);
+  const text = readInput(file, 'yaml', diagnostics);
+  const parsed = text === undefined ? undefined : parseFile(file, text, schema, diagnostics);
   if (!parsed) return fail(diagnostics);
   const { source, value } = parsed;
   const at = (path: (string | number)[]) => ({ ...source.locate(path), path: path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') });

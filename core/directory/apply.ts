@@ -4,6 +4,7 @@
 // change and the rest go on; a dropped connection stops the pass, and `syncDirectory`
 // reconnects, re-reads the directory and carries on from where the directory is.
 import { Attribute, Change as LdapChange, type Client } from 'ldapts';
+import { append } from '../diagnostics.js';
 import { closeQuietly, connect, isLdapResult, readState } from './client.js';
 import { DISABLED, type DesiredState } from './layout.js';
 import { describeChange, planDirectory, type Change, type DirectoryPlan, type PlanOptions } from './plan.js';
@@ -173,7 +174,7 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
       const state = await readState(clients[0]!, desired.layout);
       const plan = planDirectory(desired, state, o);
       first ??= plan;
-      if (!o.dryRun) results.push(...(await executePlan(clients, plan, o)));
+      if (!o.dryRun) append(results, await executePlan(clients, plan, o));
       return { plan: first, results, passes: pass, failed: results.filter((r) => !r.ok) };
     } catch (e) {
       if (e instanceof ConnectionLost || (!isLdapResult(e) && isNetworkError(e))) {

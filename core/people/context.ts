@@ -1,6 +1,6 @@
 // Everything identity commands start from: the inventory, the access policy's roles and
 // the people files, loaded and validated together (all diagnostics at once).
-import { fail, ok, type Diagnostic, type Result } from '../diagnostics.js';
+import { append, fail, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { loadInventory, type Inventory } from '../inventory/index.js';
 import { loadPolicy, policyFileFor, rolePools } from '../policy/index.js';
 import { loadPeople, peopleDir } from './files.js';
@@ -22,14 +22,14 @@ export const defaultPolicyFile = policyFileFor;
 export function loadIdentity(inventoryDir: string, policyFile = defaultPolicyFile(inventoryDir)): Result<IdentityContext> {
   const diagnostics: Diagnostic[] = [];
   const inv = loadInventory(inventoryDir);
-  diagnostics.push(...inv.diagnostics);
+  append(diagnostics, inv.diagnostics);
   if (!inv.ok) return fail(diagnostics);
   const policy = loadPolicy(policyFile, inv.value);
-  diagnostics.push(...policy.diagnostics);
+  append(diagnostics, policy.diagnostics);
   if (!policy.ok) return fail(diagnostics);
   const roles = policy.value.roles.map((r) => r.name);
   const people = loadPeople(peopleDir(inventoryDir), { roles: new Set(roles), sites: new Set(inv.value.sites.map((s) => s.code)) });
-  diagnostics.push(...people.diagnostics);
+  append(diagnostics, people.diagnostics);
   if (!people.ok) return fail(diagnostics);
   return ok({ inventory: inv.value, roles, pools: rolePools(inv.value, policy.value), people: people.value, policyFile }, diagnostics);
 }

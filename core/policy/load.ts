@@ -1,8 +1,9 @@
 // Loads policies/access.yaml against the inventory: every role, zone, service and site
 // a rule or test names must exist, every port must parse; errors carry file:line.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
+import { readInput } from '../input.js';
 import { deepFreeze, field, parseFile, parsePortSpec, type Inventory, type PortRange } from '../inventory/index.js';
 import type { AccessPolicy, AccessRule, Endpoint, PolicyTest, Role } from './model.js';
 
@@ -55,7 +56,8 @@ const siteKinds = ['crisis-cell', 'care', 'consultation', 'tracing', 'vaccinatio
 export function loadPolicy(file: string, inv: Inventory): Result<AccessPolicy> {
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(file)) return fail([error('no-policy', `no access policy at ${file}`, { file, line: 1, col: 1 })]);
-  const parsed = parseFile(file, readFileSync(file, 'utf8'), schema, diagnostics);
+  const text = readInput(file, 'yaml', diagnostics);
+  const parsed = text === undefined ? undefined : parseFile(file, text, schema, diagnostics);
   if (!parsed) return fail(diagnostics);
   const { source, value } = parsed;
   const roles = new Set(value.roles.map((r) => r.name));
