@@ -42,10 +42,24 @@ export function register(program: Command): void {
     }
     if (flags.site && !ctx.inventory.sites.some((s) => s.code === flags.site)) throw new UsageError(`--site ${flags.site}: no such site`);
     const people = [...new Set([...ids.map((i) => byId.get(i)!), ...ctx.people.people.filter((p) => p.site === flags.site)])];
-    const { kitOrg, issueKits } = await import('../../core/kit/index.js');
+    const { kitOrg, issueKits, IssueFailure } = await import('../../core/kit/index.js');
     const settings = flags.enrol ? await connection(flags, ctx) : undefined;
     const started = performance.now();
-    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
+    let issued;
+    try {
+      issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools), outDir: flags.out, issued: today(flags.today), ...(settings ? { enrolIn: settings } : {}) });
+    } catch (e) {
+      if (!(e instanceof IssueFailure)) throw e;
+      // Say per agent what was done and what was not, so the helpdesk knows where it stands.
+      if (flags.json) out.json({ ok: false, out: flags.out, kits: e.done.map(({ password, ...k }) => k), failed: e.failed, nothingChanged: e.nothingChanged });
+      else {
+        for (const k of e.done) out.result(`${k.id}: done, ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''})`);
+        for (const f of e.failed) out.error(`${f.id}: not done: ${f.error}`);
+        if (e.nothingChanged) out.error(`nothing was changed for any of the ${people.length} agent(s): fix the above and run kit again`);
+      }
+      process.exitCode = EXIT.FINDINGS;
+      return;
+    }
     const ms = Math.round(performance.now() - started);
     if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), ms });
     else {
