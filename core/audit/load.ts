@@ -4,13 +4,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { dateField } from '../people/fields.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { readInput } from '../input.js';
 import { deepFreeze, field, parseFile, type Inventory } from '../inventory/index.js';
 import type { AccessPolicy } from '../policy/index.js';
 import { SEVERITIES, type ControlDef, type SecurityPolicy, type Waiver } from './model.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
+// A real calendar day: 2021-02-30 or 2021-13-45 would otherwise never expire, or expire at once.
+const date = dateField;
 const names = z.array(field('name')).default([]);
 const prose = z.string().min(1).max(600).regex(/^[^\0\r]*$/, { error: 'expected text without control characters' });
 

@@ -2,7 +2,7 @@
 // the people files, loaded and validated together (all diagnostics at once).
 import { append, fail, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { loadInventory, type Inventory } from '../inventory/index.js';
-import { loadPolicy, policyFileFor, rolePools } from '../policy/index.js';
+import { loadPolicy, policyFileFor, rolePools, type AccessPolicy } from '../policy/index.js';
 import { loadPeople, peopleDir } from './files.js';
 import type { People } from './model.js';
 
@@ -14,6 +14,8 @@ export interface IdentityContext {
   readonly pools: ReadonlyMap<string, string>;
   readonly people: People;
   readonly policyFile: string;
+  /** The access policy the roles come from, loaded once for every command that needs it. */
+  readonly policy: AccessPolicy;
 }
 
 /** The access policy beside the inventory: <inventory>/../policies/access.yaml. */
@@ -31,5 +33,5 @@ export function loadIdentity(inventoryDir: string, policyFile = defaultPolicyFil
   const people = loadPeople(peopleDir(inventoryDir), { roles: new Set(roles), sites: new Set(inv.value.sites.map((s) => s.code)) });
   append(diagnostics, people.diagnostics);
   if (!people.ok) return fail(diagnostics);
-  return ok({ inventory: inv.value, roles, pools: rolePools(inv.value, policy.value), people: people.value, policyFile }, diagnostics);
+  return ok({ inventory: inv.value, roles, pools: rolePools(inv.value, policy.value), people: people.value, policyFile, policy: policy.value }, diagnostics);
 }

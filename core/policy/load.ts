@@ -2,6 +2,7 @@
 // a rule or test names must exist, every port must parse; errors carry file:line.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { dateField } from '../people/fields.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { readInput } from '../input.js';
 import { deepFreeze, field, parseFile, parsePortSpec, type Inventory, type PortRange } from '../inventory/index.js';
@@ -13,7 +14,8 @@ const endpoint = z
     error: 'expected any, role:<name>, zone:<name>, service:<name> or net:<cidr>',
   });
 const port = z.string().regex(/^(\d{1,5})(-(\d{1,5}))?\/(tcp|udp)$|^icmp$/, { error: 'expected a port such as 443/tcp, 10000-20000/udp or icmp' });
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
+// A real calendar day: 2021-02-30 or 2021-13-45 would otherwise never expire, or expire at once.
+const date = dateField;
 
 const schema = z.strictObject({
   roles: z.array(z.strictObject({ name: field('name'), description: field('text'), pool: z.number().int().min(16).max(30) })).min(1),
