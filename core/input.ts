@@ -23,9 +23,7 @@ export const LIMITS = {
   sites: 1_000,
   /** Devices in one site (the largest national site has 15). */
   devicesPerSite: 1_000,
-  /** Endpoints of one kind, or in one zone, at a site. */
-  endpointsPerSite: 20_000,
-  /** Rules and tests in the access policy; controls and waivers in the security policy. */
+  /** Rules, and tests, in the access policy; waivers in the security policy. */
   policyEntries: 20_000,
   /** A waiver's object pattern or a host glob. */
   patternLength: 120,

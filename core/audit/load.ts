@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { dateField } from '../people/fields.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
-import { readInput } from '../input.js';
+import { LIMITS, readInput } from '../input.js';
 import { deepFreeze, field, parseFile, type Inventory } from '../inventory/index.js';
 import type { AccessPolicy } from '../policy/index.js';
 import { SEVERITIES, type ControlDef, type SecurityPolicy, type Waiver } from './model.js';
@@ -42,12 +42,13 @@ const schema = z.strictObject({
     .array(
       z.strictObject({
         control: field('name'),
-        object: z.string().regex(/^[A-Za-z0-9_.:/*-]{1,120}$/, { error: 'expected an object id such as vac-esch-sw1:port/12, account/jdoe or rule/guest-dns (* matches anything)' }),
+        object: z.string().max(LIMITS.patternLength, { error: `a pattern of at most ${LIMITS.patternLength} characters` }).regex(/^[A-Za-z0-9_.:/*-]+$/, { error: 'expected an object id such as vac-esch-sw1:port/12, account/jdoe or rule/guest-dns (* matches anything)' }),
         owner: field('text'),
         reason: prose,
         expires: date,
       }),
     )
+    .max(LIMITS.policyEntries, { error: `at most ${LIMITS.policyEntries} waivers (see docs/limits.md)` })
     .default([]),
 });
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { dateField } from '../people/fields.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
-import { readInput } from '../input.js';
+import { LIMITS, readInput } from '../input.js';
 import { deepFreeze, field, parseFile, parsePortSpec, type Inventory, type PortRange } from '../inventory/index.js';
 import type { AccessPolicy, AccessRule, Endpoint, PolicyTest, Role } from './model.js';
 
@@ -31,7 +31,7 @@ const schema = z.strictObject({
       reason: field('text'),
       expires: date.optional(),
     }),
-  ),
+  ).max(LIMITS.policyEntries, { error: `at most ${LIMITS.policyEntries} rules (see docs/limits.md)` }),
   tests: z
     .array(
       z.strictObject({
@@ -43,6 +43,7 @@ const schema = z.strictObject({
         expect: z.enum(['allow', 'deny']),
       }),
     )
+    .max(LIMITS.policyEntries, { error: `at most ${LIMITS.policyEntries} tests (see docs/limits.md)` })
     .default([]),
 });
 
