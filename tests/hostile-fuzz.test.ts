@@ -107,11 +107,13 @@ function exercise(m: Mutation): void {
 const figures = { cases: 0, ms: 0, slowest: 0, heapMB: 0 };
 
 describe('mutated inputs never crash, hang or go unlocated', () => {
-  it('a few hundred mutations of inventories, policies, people files and waivers', () => {
+  it('a few hundred mutations of inventories, policies, people files and waivers', async () => {
     const started = performance.now();
     const heap0 = process.memoryUsage().heapUsed;
-    fc.assert(
-      fc.property(mutation, (m) => {
+    await fc.assert(
+      fc.asyncProperty(mutation, async (m) => {
+        // Let the test runner's own messages through between cases.
+        await new Promise((r) => setImmediate(r));
         writeFileSync(join(root, m.target), apply(m));
         const t = performance.now();
         try {
