@@ -1,7 +1,7 @@
 // Everything a push or a drift check needs before talking to devices, gathered once:
 // the site's rendered artefacts, the work per device, the secrets the configs need and
 // the SSH settings. Problems come back as diagnostics; nothing is contacted here.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../diagnostics.js';
@@ -72,7 +72,11 @@ function sshSettings(o: PrepareOptions, env: NodeJS.ProcessEnv, diagnostics: Dia
   let privateKey: Buffer | undefined;
   if (identity) {
     try {
-      privateKey = readFileSync(identity);
+      // As OpenSSH does, and as secrets files are held to: a key others can read is no key.
+      const mode = statSync(identity).mode & 0o777;
+      if (mode & 0o077) {
+        diagnostics.push(error('ssh-key', `SSH key ${identity} has mode ${mode.toString(8).padStart(4, '0')}; it must be readable by its owner only (chmod 600 ${identity})`));
+      } else privateKey = readFileSync(identity);
     } catch (e) {
       diagnostics.push(error('ssh-key', `cannot read SSH key ${identity}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
     }
