@@ -86,13 +86,16 @@ function sshSettings(o: PrepareOptions, env: NodeJS.ProcessEnv, diagnostics: Dia
   const defaultKnown = join(homedir(), '.ssh', 'known_hosts');
   const knownHostsFile = o.knownHostsFile ?? env.OUTPOST_KNOWN_HOSTS ?? (existsSync(defaultKnown) ? defaultKnown : undefined);
   if (o.knownHostsFile && !existsSync(o.knownHostsFile)) diagnostics.push(error('known-hosts', `no known_hosts file ${o.knownHostsFile}`));
+  // A FIFO or a device here would block or fill memory: only a regular file of sane size is read.
+  const knownOk = !knownHostsFile || !existsSync(knownHostsFile) || (statSync(knownHostsFile).isFile() && statSync(knownHostsFile).size <= 64 * 1024 * 1024);
+  if (!knownOk) diagnostics.push(error('known-hosts', `${knownHostsFile} is not a regular known_hosts file`));
   const timeout = (o.connectTimeoutSeconds ?? 10) * 1000;
   return {
     user: o.user ?? env.OUTPOST_SSH_USER ?? 'root',
     ...(privateKey ? { privateKey } : {}),
     ...(env.OUTPOST_SSH_PASSPHRASE ? { passphrase: env.OUTPOST_SSH_PASSPHRASE } : {}),
     ...(agent ? { agent } : {}),
-    knownHosts: loadKnownHosts(knownHostsFile),
+    knownHosts: knownOk ? loadKnownHosts(knownHostsFile) : [],
     readyTimeoutMs: timeout,
     commandTimeoutMs: Math.max(30_000, timeout * 3),
   };

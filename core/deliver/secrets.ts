@@ -44,7 +44,12 @@ export function loadSecrets(dir: string | undefined, names: readonly string[]): 
       problems.push(`secret ${name}: no file ${file}`);
       continue;
     }
-    const mode = statSync(file).mode & 0o777;
+    const st = statSync(file);
+    if (!st.isFile() || st.size > 64 * 1024) {
+      problems.push(`secret ${name}: ${file} is not a regular file of a few bytes`);
+      continue;
+    }
+    const mode = st.mode & 0o777;
     if (mode & 0o077) {
       problems.push(`secret ${name}: ${file} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0600 (chmod 600 ${file})`);
       continue;
