@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleInventory, repoRoot } from './support/inventory.js';
 import { run, snapshot, STACK } from './support/hostile.js';
+import { makeTestCa } from './support/test-ca.js';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -145,4 +146,30 @@ describe('the old or the new render is whole at every instant (case 14)', () => 
     expect(reads).toBeGreaterThan(20);
     expectWhole(join(root, 'out'));
   }, 60_000);
+});
+
+describe('kit writes only kits it owns', () => {
+  it('kit <agent> --out <folder> refuses to replace a folder of that name holding other files', () => {
+    const root = workspace();
+    const id = readFileSync(join(root, 'inventory', 'people', 'trc-findel.csv'), 'utf8')
+      .split('\n')
+      .find((l) => l && !l.startsWith('#') && !l.startsWith('id,'))!
+      .split(',')[0]!;
+    mkdirSync(join(root, 'shared', id), { recursive: true });
+    writeFileSync(join(root, 'shared', id, 'contract.pdf'), 'the agent’s contract\n');
+    const ca = makeTestCa('hstk');
+    try {
+      const before = snapshot(root);
+      const r = run(['kit', id, '--out', 'shared', '--vpn-ca', ca.caFile], { cwd: root });
+      expect(r.stderr).not.toMatch(STACK);
+      expect(r.stderr).toContain(`${id}: not done: shared/${id} holds no kit manifest`);
+      expect(r.code).toBe(1);
+      expect(snapshot(root)).toEqual(before);
+      // Its own kit it replaces.
+      expect(run(['kit', id, '--out', 'kits', '--vpn-ca', ca.caFile], { cwd: root }).code).toBe(0);
+      expect(run(['kit', id, '--out', 'kits', '--vpn-ca', ca.caFile], { cwd: root }).code).toBe(0);
+    } finally {
+      ca.remove();
+    }
+  });
 });

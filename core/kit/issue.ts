@@ -6,7 +6,7 @@ import { closeQuietly, connect } from '../directory/client.js';
 import { enrolPerson, enrolProblem, generatePassword, newTotpSecret, otpauthUri } from '../directory/enrol.js';
 import type { ConnectionSettings } from '../directory/settings.js';
 import type { Person } from '../people/model.js';
-import { buildKit, writeKit, type Kit } from './build.js';
+import { buildKit, kitDestinationProblem, writeKit, type Kit } from './build.js';
 import type { KitCredentials, KitOrg } from './model.js';
 
 export interface IssueOptions {
@@ -48,14 +48,12 @@ export async function issueKits(o: IssueOptions): Promise<Issued[]> {
   try {
     // Every agent is checked before any is enrolled: one disabled agent in a list must
     // not leave the others half done.
-    if (client && o.enrolIn) {
-      const failed: { id: string; error: string }[] = [];
-      for (const person of o.people) {
-        const problem = await enrolProblem(client, layoutFor(o.enrolIn.base), person.id);
-        if (problem) failed.push({ id: person.id, error: problem });
-      }
-      if (failed.length) throw new IssueFailure([], failed, true);
+    const refused: { id: string; error: string }[] = [];
+    for (const person of o.people) {
+      const problem = kitDestinationProblem(o.outDir, person.id) ?? (client && o.enrolIn ? await enrolProblem(client, layoutFor(o.enrolIn.base), person.id) : undefined);
+      if (problem) refused.push({ id: person.id, error: problem });
     }
+    if (refused.length) throw new IssueFailure([], refused, true);
     const out: Issued[] = [];
     const failed: { id: string; error: string }[] = [];
     for (const person of o.people) {
