@@ -1,45 +1,194 @@
-// Writes rendered artefacts so that a reader never sees half a render: everything goes
-// to a fresh folder beside the target, which then replaces the old one in two renames.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { manifestOf, type Artefact, type Manifest } from '../core/render/index.js';
+// Writes rendered artefacts into the one folder outpost owns, so that
+// - a reader sees the whole old render or the whole new one at every instant: each render
+//   is a complete generation folder beside the output (`<out>.gen-<pid>-<n>`) and `<out>`
+//   is a symbolic link switched to it by one rename, which is atomic;
+// - nothing outpost did not write is replaced or deleted: an existing `<out>` must be one
+//   of its links, an empty folder, or a folder holding only what its manifest lists, and
+//   never the inventory, the policies or the working folder;
+// - paths read back from an old manifest are held to the shape outpost writes and must
+//   stay inside the output before they are used;
+// - what a killed render left behind (an unfinished or superseded generation) is removed
+//   by the next one.
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { error, type Diagnostic } from '../core/diagnostics.js';
+import { manifestOf, type Artefact } from '../core/render/index.js';
+import { UsageError } from './exit-codes.js';
 
-function writeTree(dir: string, artefacts: readonly Artefact[]): void {
-  for (const a of artefacts) {
-    const file = join(dir, a.path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, a.content);
+/** `<site>/<device><suffix>`, the suffix maybe a file in a device folder: plain names, never `..`, never absolute. */
+const artefactPath = /^[a-z][a-z0-9-]{0,30}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,120}){1,2}$/;
+
+const manifestSchema = z.object({
+  generator: z.literal('outpost'),
+  artefacts: z.array(
+    z.object({
+      path: z.string().regex(artefactPath),
+      site: z.string(),
+      device: z.string(),
+      platform: z.string(),
+      kind: z.enum(['switch', 'ap', 'firewall', 'vpn']),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
+});
+type ManifestEntry = z.infer<typeof manifestSchema>['artefacts'][number];
+
+const inside = (dir: string, path: string): boolean => {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+/** The entries of `<dir>/manifest.json`, or a located diagnostic when it is not one outpost wrote. */
+function readManifest(dir: string, shown: string): { entries?: ManifestEntry[]; diagnostic?: Diagnostic } {
+  const file = join(dir, 'manifest.json');
+  const bad = (why: string) => ({ diagnostic: error('bad-manifest', `${why}; remove ${shown} and render every site again`, { file: join(shown, 'manifest.json'), line: 1, col: 1 }) });
+  let data: unknown;
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile() || st.size > 64 * 1024 * 1024) return bad('manifest.json is not a regular file of a sane size');
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return bad(e instanceof SyntaxError ? `manifest.json is not JSON (${e.message})` : `cannot read manifest.json (${(e as NodeJS.ErrnoException).code})`);
+  }
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return bad(`manifest.json was not written by outpost: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  for (const e of parsed.data.artefacts) {
+    if (!e.path.startsWith(`${e.site}/`) || !inside(dir, resolve(dir, e.path))) return bad(`manifest.json lists ${JSON.stringify(e.path)}, outside its site's folder`);
+  }
+  return { entries: parsed.data.artefacts };
+}
+
+/** Every file under `dir`, relative, with anything that is not a plain file or folder named. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p);
+      else out.push(relative(dir, p) + (st.isFile() ? '' : ' (not a regular file)'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const generationOf = (out: string) => new RegExp(`^${basename(out).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:gen|partial|old)-(\\d+)(?:-[a-z0-9]+)?$`);
+
+/**
+ * What `out` holds now: nothing, one of outpost's generations (through its link), or a
+ * folder outpost may replace. Throws a usage error for anything else, before any write.
+ */
+function currentOutput(out: string, shown: string, protect: readonly string[]): { dir?: string; link: boolean } {
+  for (const p of [process.cwd(), ...protect].map((x) => resolve(x))) {
+    if (p === out || inside(out, p)) throw new UsageError(`--out ${shown} would replace ${p}, which outpost did not write; choose an output folder of its own (default: out)`);
+  }
+  let st;
+  try {
+    st = lstatSync(out);
+  } catch {
+    return { link: false };
+  }
+  if (st.isSymbolicLink()) {
+    const target = resolve(dirname(out), readlinkSync(out));
+    if (dirname(target) !== dirname(out) || !generationOf(out).test(basename(target))) {
+      throw new UsageError(`--out ${shown} is a symbolic link outpost did not make (to ${target}); remove it or choose another folder`);
+    }
+    return { dir: target, link: true };
+  }
+  if (!st.isDirectory()) throw new UsageError(`--out ${shown} is a file, not an output folder; remove it or choose another folder`);
+  const files = filesUnder(out);
+  if (!files.length) return { dir: out, link: false };
+  const listed = new Set(readManifest(out, shown).entries?.map((e) => e.path) ?? []);
+  const foreign = files.filter((f) => f !== 'manifest.json' && !listed.has(f));
+  if (foreign.length || !files.includes('manifest.json')) {
+    const shownFiles = (foreign.length ? foreign : files).slice(0, 3).join(', ');
+    throw new UsageError(`--out ${shown} holds files outpost did not write (${shownFiles}${files.length > 3 ? ', ...' : ''}); outpost replaces its output folder whole, so give it an empty or new one`);
+  }
+  return { dir: out, link: false };
+}
+
+/** Removes generations a killed render left beside `out`, except `keep` and live renders'. */
+function removeLeftovers(out: string, keep: readonly (string | undefined)[]): void {
+  const pattern = generationOf(out);
+  for (const name of readdirSync(dirname(out))) {
+    const m = pattern.exec(name);
+    const path = join(dirname(out), name);
+    if (!m || keep.includes(path)) continue;
+    const pid = Number(m[1]);
+    if (pid !== process.pid && alive(pid)) continue;
+    rmSync(path, { recursive: true, force: true });
   }
 }
 
-/**
- * Writes all artefacts to `outDir`, replacing it. With `onlySites`, replaces just those
- * sites' folders and their manifest entries, keeping the other sites as they were.
- */
-export function writeArtefacts(outDir: string, artefacts: readonly Artefact[], onlySites?: readonly string[]): { manifest: string } {
-  const out = resolve(outDir);
-  const stage = `${out}.partial-${process.pid}`;
-  rmSync(stage, { recursive: true, force: true });
-  mkdirSync(stage, { recursive: true });
+function alive(pid: number): boolean {
   try {
-    let all: readonly Artefact[] = artefacts;
-    if (onlySites && existsSync(join(out, 'manifest.json'))) {
-      // Keep other sites: copy their files and manifest entries into the stage.
-      const old = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
-      const kept = old.artefacts
-        .filter((e) => !onlySites.includes(e.site) && existsSync(join(out, e.path)))
-        .map((e) => ({ ...e, content: readFileSync(join(out, e.path), 'utf8') }));
-      all = [...kept, ...artefacts].sort((a, b) => (a.path < b.path ? -1 : 1));
-    }
-    writeTree(stage, all);
-    writeFileSync(join(stage, 'manifest.json'), manifestOf(all));
-    const old = `${out}.old-${process.pid}`;
-    if (existsSync(out)) renameSync(out, old);
-    renameSync(stage, out);
-    rmSync(old, { recursive: true, force: true });
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    rmSync(stage, { recursive: true, force: true });
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let generations = 0;
+
+/**
+ * Writes all artefacts as the new content of `outDir`. With `onlySites`, replaces just
+ * those sites' files and manifest entries, keeping the other sites as they were.
+ * `protect` lists folders the output must never replace (the inventory, the policies).
+ */
+export function writeArtefacts(
+  outDir: string,
+  artefacts: readonly Artefact[],
+  onlySites?: readonly string[],
+  protect: readonly string[] = [],
+): { manifest: string; diagnostics: readonly Diagnostic[] } {
+  const out = resolve(outDir);
+  const current = currentOutput(out, outDir, protect);
+  removeLeftovers(out, [current.link ? current.dir : undefined]);
+
+  let all: readonly Artefact[] = artefacts;
+  if (onlySites && current.dir && lstatSync(join(current.dir, 'manifest.json'), { throwIfNoEntry: false })) {
+    const read = readManifest(current.dir, outDir);
+    if (read.diagnostic) return { manifest: join(outDir, 'manifest.json'), diagnostics: [read.diagnostic] };
+    const kept: Artefact[] = [];
+    for (const e of read.entries ?? []) {
+      if (onlySites.includes(e.site)) continue;
+      const file = join(current.dir, e.path);
+      const st = lstatSync(file, { throwIfNoEntry: false });
+      if (!st?.isFile()) continue;
+      kept.push({ ...e, content: readFileSync(file, 'utf8') });
+    }
+    all = [...kept, ...artefacts].sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  const gen = `${out}.gen-${process.pid}-${(Date.now() + generations++).toString(36)}`;
+  try {
+    for (const a of all) {
+      const file = resolve(gen, a.path);
+      if (!artefactPath.test(a.path) || !inside(gen, file)) throw new Error(`artefact path ${a.path} is not <site>/<device><suffix>`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, a.content);
+    }
+    mkdirSync(gen, { recursive: true });
+    writeFileSync(join(gen, 'manifest.json'), manifestOf(all));
+    const link = `${out}.partial-${process.pid}-link`;
+    rmSync(link, { force: true });
+    symlinkSync(basename(gen), link);
+    if (current.dir && !current.link) {
+      // A plain folder (an empty one, or an older outpost's output) cannot be swapped
+      // for a link in one step; this once, it is moved aside first.
+      renameSync(out, `${out}.old-${process.pid}`);
+    }
+    renameSync(link, out);
+  } catch (e) {
+    rmSync(gen, { recursive: true, force: true });
     throw e;
   }
-  return { manifest: join(outDir, 'manifest.json') };
+  removeLeftovers(out, [gen]);
+  return { manifest: join(outDir, 'manifest.json'), diagnostics: [] };
 }

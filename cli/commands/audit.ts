@@ -60,8 +60,7 @@ async function run(flags: Flags): Promise<void> {
   if (flags.site && !ctx.inventory.sites.some((s) => s.code === flags.site)) {
     throw new UsageError(`--site ${flags.site}: no such site (known: ${ctx.inventory.sites.map((s) => s.code).join(', ')})`);
   }
-  const { loadPolicy } = await import('../../core/policy/index.js');
-  const policy = loadPolicy(ctx.policyFile, ctx.inventory);
+  const policy = { ok: true as const, value: ctx.policy, diagnostics: [] };
   const security = policy.ok ? audit.loadSecurityPolicy(flags.security ?? audit.securityFileFor(flags.inventory), ctx.inventory, policy.value, audit.knownControls()) : undefined;
   if (!policy.ok || !security?.ok) {
     process.exitCode = report(out, [...policy.diagnostics, ...(security?.diagnostics ?? [])], format === 'json' && !flags.out);
@@ -93,6 +92,12 @@ async function run(flags: Flags): Promise<void> {
     ...(accounts ? { accounts } : {}),
     ...(drift ? { drift } : {}),
   });
+  // Every other command refuses an inventory that does not validate; so does the audit,
+  // rather than quietly auditing the sites the planner could place.
+  if (inputs.diagnostics.some((d) => d.severity === 'error')) {
+    process.exitCode = report(out, inputs.diagnostics, format === 'json' && !flags.out);
+    return;
+  }
   const result = audit.runAudit(inputs, security.value, against);
   const failOn = flags.failOn as FindingSeverity;
   const text = audit.formatReport(result, format, failOn);

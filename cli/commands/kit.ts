@@ -1,7 +1,7 @@
 // `outpost kit <id...>`: build the agents' kits (VPN, laptop and phone profiles, sheet,
 // manifest). With --enrol, new credentials are set in the directory and put in the kit.
 import type { Command } from 'commander';
-import { UsageError } from '../exit-codes.js';
+import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, withInventory, withJson } from '../context.js';
 import { closest, unknownName } from '../../core/names.js';
 import { refuseTrackedSecrets } from '../secrets-guard.js';
@@ -50,12 +50,26 @@ export function register(program: Command): void {
     const ended = wanted.filter((p) => isExpired(p, day));
     const people = wanted.filter((p) => !isExpired(p, day));
     for (const p of ended) out.warn(`${p.id}: contract ended on ${p.endDate}; no kit (extend end_date in the people file to issue one)`);
-    const { kitOrg, issueKits } = await import('../../core/kit/index.js');
+    const { kitOrg, issueKits, IssueFailure } = await import('../../core/kit/index.js');
     // Only an enrolling kit holds secrets (the first password and the TOTP seed).
     if (flags.enrol) refuseTrackedSecrets(flags.out, '--out');
     const settings = flags.enrol ? await connection(flags, ctx) : undefined;
     const started = performance.now();
-    const issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools, cas.tlsCrypt), outDir: flags.out, issued: day, ...(settings ? { enrolIn: settings } : {}) });
+    let issued;
+    try {
+      issued = await issueKits({ people, org: kitOrg(ctx.inventory, cas.vpn, cas.wifi, ctx.pools, cas.tlsCrypt), outDir: flags.out, issued: day, ...(settings ? { enrolIn: settings } : {}) });
+    } catch (e) {
+      if (!(e instanceof IssueFailure)) throw e;
+      // Say per agent what was done and what was not, so the helpdesk knows where it stands.
+      if (flags.json) out.json({ ok: false, out: flags.out, kits: e.done.map(({ password, ...k }) => k), failed: e.failed, nothingChanged: e.nothingChanged });
+      else {
+        for (const k of e.done) out.result(`${k.id}: done, ${k.dir}/ (${k.files} files${k.enrolled ? ', enrolled' : ''})`);
+        for (const f of e.failed) out.error(`${f.id}: not done: ${f.error}`);
+        if (e.nothingChanged) out.error(`nothing was changed for any of the ${people.length} agent(s): fix the above and run kit again`);
+      }
+      process.exitCode = EXIT.FINDINGS;
+      return;
+    }
     const ms = Math.round(performance.now() - started);
     if (flags.json) out.json({ ok: true, out: flags.out, kits: issued.map(({ password, ...k }) => k), skipped: ended.map((p) => ({ id: p.id, endDate: p.endDate })), ms });
     else {

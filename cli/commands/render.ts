@@ -15,8 +15,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nWrites <out>/<site>/<device>.<ext> and <out>/manifest.json (sha256, site, device, platform of each file).\n' +
-        'Output is byte-identical across runs. Nothing is written when the inventory has an error;\n' +
-        'files are written to a temporary folder and swapped in, so a failure never leaves half a render.\n' +
+        'Output is byte-identical across runs. Nothing is written when the inventory has an error.\n' +
+        'Each render is a complete folder beside <out> (<out>.gen-*), and <out> is a link switched to it\n' +
+        'in one step, so readers see the old render or the new one, never half of one. outpost refuses an\n' +
+        '--out folder holding files it did not write (or the inventory, the policies, the working folder).\n' +
         'Secrets (RADIUS, SNMPv3) appear as %%OUTPOST_SECRET(name)%% and are filled in on push.\n\n' +
         'Examples:\n  outpost render\n  outpost render --site vac-esch --out /tmp/vac-esch --json',
     );
@@ -31,7 +33,13 @@ export function register(program: Command): void {
       process.exitCode = report(out, r.diagnostics, !!flags.json);
       return;
     }
-    const written = writeArtefacts(flags.out, r.artefacts, flags.site ? [flags.site] : undefined);
+    const { policyFileFor } = await import('../../core/policy/index.js');
+    const { dirname } = await import('node:path');
+    const written = writeArtefacts(flags.out, r.artefacts, flags.site ? [flags.site] : undefined, [flags.inventory, dirname(policyFileFor(flags.inventory))]);
+    if (written.diagnostics.length) {
+      process.exitCode = report(out, written.diagnostics, !!flags.json);
+      return;
+    }
     const ms = Math.round(performance.now() - started);
     const { CENTRAL } = await import('../../core/render/index.js');
     const sites = new Set(r.artefacts.filter((a) => a.site !== CENTRAL).map((a) => a.site)).size;

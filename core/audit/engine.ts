@@ -1,13 +1,12 @@
 // Runs the controls the security policy names over the audit inputs: scope, pass rates,
 // findings and waivers. Pure: the inputs were gathered once by the caller.
 import { CONTROLS, type ControlContext } from './controls/index.js';
+import { globMatch } from '../glob.js';
 import { severityRank, type Against, type AuditInputs, type AuditReport, type ControlResult, type Finding, type FindingSeverity, type SecurityPolicy } from './model.js';
-
-const globToRegExp = (glob: string) => new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
 
 export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: readonly Against[]): AuditReport {
   const available = against.filter((a) => (a === 'running' ? !!inputs.running : a === 'directory' ? !!inputs.accounts : true));
-  const waivers = policy.waivers.map((w) => ({ w, re: globToRegExp(w.object) }));
+  const waivers = policy.waivers.map((w) => ({ w, matches: (id: string) => globMatch(w.object, id) }));
   const controls = policy.controls.map((def): ControlResult => {
     const base = { id: def.id, title: def.title, severity: def.severity, rationale: def.rationale, source: def.source };
     const empty = { checked: {}, findings: [], waived: [] };
@@ -25,7 +24,7 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
       const site = c.object.site ?? '-';
       checked[site] = (checked[site] ?? 0) + 1;
       if (c.problem === undefined) continue;
-      const covering = waivers.filter((x) => x.w.control === def.id && x.re.test(c.object.id)).map((x) => x.w);
+      const covering = waivers.filter((x) => x.w.control === def.id && x.matches(c.object.id)).map((x) => x.w);
       const active = covering.find((w) => w.expires >= inputs.date);
       const expired = covering.find((w) => w.expires < inputs.date);
       const finding: Finding = {

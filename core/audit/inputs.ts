@@ -1,6 +1,7 @@
 // Gathers what the audit reads into one value, once: the plan with the access policy
 // compiled in, and the running configs parsed by their platform's reader. Pure; the CLI
 // does the reading of devices and of the directory.
+import type { Diagnostic } from '../diagnostics.js';
 import type { DriftResult } from '../deliver/index.js';
 import type { AccountSnapshot } from '../directory/index.js';
 import type { Inventory } from '../inventory/index.js';
@@ -21,7 +22,8 @@ export interface GatherOptions {
   readonly drift?: readonly DriftResult[];
 }
 
-export function gatherInputs(o: GatherOptions): AuditInputs {
+/** The audit's inputs, and the plan's diagnostics: an inventory the planner refuses is not audited. */
+export function gatherInputs(o: GatherOptions): AuditInputs & { readonly diagnostics: readonly Diagnostic[] } {
   const enf = enforcement(o.inventory, o.policy, o.date);
   const sites = o.sites ? enf.sites.filter((s) => o.sites!.includes(s.code)) : enf.sites;
   return {
@@ -33,6 +35,7 @@ export function gatherInputs(o: GatherOptions): AuditInputs {
     ...(o.people ? { people: o.people } : {}),
     ...(o.accounts ? { accounts: o.accounts } : {}),
     ...(o.drift ? { running: runningDevices(o.drift, sites, o.policy) } : {}),
+    diagnostics: enf.diagnostics,
   };
 }
 

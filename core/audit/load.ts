@@ -1,15 +1,18 @@
 // Loads policies/security.yaml: every control must be one outpost implements, every scope
 // must name kinds, platforms, zones, roles and sites that exist, every waiver must name a
 // control and carry an owner, a reason and an expiry. Errors carry file:line.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { dateField } from '../people/fields.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
+import { LIMITS, readInput } from '../input.js';
 import { deepFreeze, field, parseFile, type Inventory } from '../inventory/index.js';
 import type { AccessPolicy } from '../policy/index.js';
 import { SEVERITIES, type ControlDef, type SecurityPolicy, type Waiver } from './model.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
+// A real calendar day: 2021-02-30 or 2021-13-45 would otherwise never expire, or expire at once.
+const date = dateField;
 const names = z.array(field('name')).default([]);
 const prose = z.string().min(1).max(600).regex(/^[^\0\r]*$/, { error: 'expected text without control characters' });
 
@@ -39,12 +42,13 @@ const schema = z.strictObject({
     .array(
       z.strictObject({
         control: field('name'),
-        object: z.string().regex(/^[A-Za-z0-9_.:/*-]{1,120}$/, { error: 'expected an object id such as vac-esch-sw1:port/12, account/jdoe or rule/guest-dns (* matches anything)' }),
+        object: z.string().max(LIMITS.patternLength, { error: `a pattern of at most ${LIMITS.patternLength} characters` }).regex(/^[A-Za-z0-9_.:/*-]+$/, { error: 'expected an object id such as vac-esch-sw1:port/12, account/jdoe or rule/guest-dns (* matches anything)' }),
         owner: field('text'),
         reason: prose,
         expires: date,
       }),
     )
+    .max(LIMITS.policyEntries, { error: `at most ${LIMITS.policyEntries} waivers (see docs/limits.md)` })
     .default([]),
 });
 
@@ -61,7 +65,8 @@ export interface KnownControls {
 export function loadSecurityPolicy(file: string, inv: Inventory, access: AccessPolicy, known: KnownControls): Result<SecurityPolicy> {
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(file)) return fail([error('no-security-policy', `no security policy at ${file}`, { file, line: 1, col: 1 })]);
-  const parsed = parseFile(file, readFileSync(file, 'utf8'), schema, diagnostics);
+  const text = readInput(file, 'yaml', diagnostics);
+  const parsed = text === undefined ? undefined : parseFile(file, text, schema, diagnostics);
   if (!parsed) return fail(diagnostics);
   const { source, value } = parsed;
   const at = (path: (string | number)[]) => ({ ...source.locate(path), path: path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') });

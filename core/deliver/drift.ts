@@ -3,7 +3,7 @@
 import { configDiff, linesDiffer } from './diff.js';
 import { driverFor } from './drivers/index.js';
 import { pool, DEFAULT_CONCURRENCY, type Work } from './engine.js';
-import { redact, substitute, type Secrets } from './secrets.js';
+import { redact, redactDevice, secretFields, substitute, type Secrets } from './secrets.js';
 import { HostKeyError } from './ssh.js';
 import type { DeviceConfig, Session, SshSettings } from './types.js';
 import { lastApplied } from './history.js';
@@ -51,8 +51,10 @@ export async function driftOf(work: readonly Work[], opts: DriftOptions): Promis
         await session.discard();
         if (driver.exactRunning === false) against = 'the rendered config (no confirmed push of it on record)';
       }
-      const diff = redact(configDiff(target.hostname, view, running, ['intended', 'running']), opts.secrets);
-      const shown = running.map((f) => ({ name: f.name, content: redact(f.content, opts.secrets) }));
+      // Old secrets the device still runs are hidden by field, not only today's by value.
+      const fields = secretFields(intended, driver.comment);
+      const diff = redactDevice(configDiff(target.hostname, view, running, ['intended', 'running']), opts.secrets, fields);
+      const shown = running.map((f) => ({ name: f.name, content: redactDevice(f.content, opts.secrets, fields) }));
       return diff
         ? { ...base, state: 'drifted' as const, diff, detail: `${linesDiffer(diff)} from ${against}`, running: shown }
         : { ...base, state: 'in-sync' as const, diff: '', detail: `matches ${against}`, running: shown };

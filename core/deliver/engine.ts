@@ -5,7 +5,7 @@ import { configDiff, linesDiffer, sameConfig } from './diff.js';
 import { driverFor } from './drivers/index.js';
 import { saveApplied, saveBackup } from './history.js';
 import { openJournal, type Journal, type RunState } from './journal.js';
-import { redact, substitute, type Secrets } from './secrets.js';
+import { redactDevice, secretFields, substitute, type Secrets } from './secrets.js';
 import { HostKeyError, UnreachableError } from './ssh.js';
 import { NotAppliedError, type DeviceConfig, type DeviceResult, type Outcome, type Phase, type PushEvent, type Session, type SshSettings, type Target } from './types.js';
 
@@ -114,7 +114,9 @@ async function pushOne(w: Work, opts: PushOptions, journal: Journal): Promise<De
   const driver = driverFor(target.platform);
   if (!driver) return finish('failed', `no delivery driver for platform ${target.platform}`, 'connect');
   const secrets = opts.secrets;
-  const show = (s: string) => redact(s, secrets);
+  // Old secrets the device still runs are hidden by field, not only today's by value.
+  const fields = secretFields(w.intended, driver.comment);
+  const show = (s: string) => redactDevice(s, secrets, fields);
   const timeout = opts.confirmTimeoutSeconds ?? DEFAULT_CONFIRM_TIMEOUT;
 
   let phase: Phase = 'connect';

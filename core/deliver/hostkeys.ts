@@ -3,6 +3,7 @@
 // outpost never trusts a key on first use, because a push carries secrets.
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { globMatch } from '../glob.js';
 
 export interface PublicKey {
   /** `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`... */
@@ -64,9 +65,8 @@ export function lookupNames(host: string, address: string, port: number): string
   return port === 22 ? names : names.map((n) => `[${n}]:${port}`);
 }
 
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(name);
+function hostGlob(pattern: string, name: string): boolean {
+  return globMatch(pattern, name, { ignoreCase: true, question: true });
 }
 
 function hashedMatch(entry: string, name: string): boolean {
@@ -80,7 +80,7 @@ function entryMatches(k: KnownHost, names: readonly string[]): boolean {
   for (const p of k.patterns) {
     const negated = p.startsWith('!');
     const pat = negated ? p.slice(1) : p;
-    const m = names.some((n) => (pat.startsWith('|1|') ? hashedMatch(pat, n) : globMatch(pat, n)));
+    const m = names.some((n) => (pat.startsWith('|1|') ? hashedMatch(pat, n) : hostGlob(pat, n)));
     if (m && negated) return false;
     if (m) hit = true;
   }

@@ -1,7 +1,7 @@
 // Everything a push or a drift check needs before talking to devices, gathered once:
 // the site's rendered artefacts, the work per device, the secrets the configs need and
 // the SSH settings. Problems come back as diagnostics; nothing is contacted here.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../diagnostics.js';
@@ -72,7 +72,11 @@ function sshSettings(o: PrepareOptions, env: NodeJS.ProcessEnv, diagnostics: Dia
   let privateKey: Buffer | undefined;
   if (identity) {
     try {
-      privateKey = readFileSync(identity);
+      // As OpenSSH does, and as secrets files are held to: a key others can read is no key.
+      const mode = statSync(identity).mode & 0o777;
+      if (mode & 0o077) {
+        diagnostics.push(error('ssh-key', `SSH key ${identity} has mode ${mode.toString(8).padStart(4, '0')}; it must be readable by its owner only (chmod 600 ${identity})`));
+      } else privateKey = readFileSync(identity);
     } catch (e) {
       diagnostics.push(error('ssh-key', `cannot read SSH key ${identity}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
     }
@@ -82,13 +86,16 @@ function sshSettings(o: PrepareOptions, env: NodeJS.ProcessEnv, diagnostics: Dia
   const defaultKnown = join(homedir(), '.ssh', 'known_hosts');
   const knownHostsFile = o.knownHostsFile ?? env.OUTPOST_KNOWN_HOSTS ?? (existsSync(defaultKnown) ? defaultKnown : undefined);
   if (o.knownHostsFile && !existsSync(o.knownHostsFile)) diagnostics.push(error('known-hosts', `no known_hosts file ${o.knownHostsFile}`));
+  // A FIFO or a device here would block or fill memory: only a regular file of sane size is read.
+  const knownOk = !knownHostsFile || !existsSync(knownHostsFile) || (statSync(knownHostsFile).isFile() && statSync(knownHostsFile).size <= 64 * 1024 * 1024);
+  if (!knownOk) diagnostics.push(error('known-hosts', `${knownHostsFile} is not a regular known_hosts file`));
   const timeout = (o.connectTimeoutSeconds ?? 10) * 1000;
   return {
     user: o.user ?? env.OUTPOST_SSH_USER ?? 'root',
     ...(privateKey ? { privateKey } : {}),
     ...(env.OUTPOST_SSH_PASSPHRASE ? { passphrase: env.OUTPOST_SSH_PASSPHRASE } : {}),
     ...(agent ? { agent } : {}),
-    knownHosts: loadKnownHosts(knownHostsFile),
+    knownHosts: knownOk ? loadKnownHosts(knownHostsFile) : [],
     readyTimeoutMs: timeout,
     commandTimeoutMs: Math.max(30_000, timeout * 3),
   };

@@ -44,7 +44,12 @@ export function loadSecrets(dir: string | undefined, names: readonly string[]): 
       problems.push(`secret ${name}: no file ${file}`);
       continue;
     }
-    const mode = statSync(file).mode & 0o777;
+    const st = statSync(file);
+    if (!st.isFile() || st.size > 64 * 1024) {
+      problems.push(`secret ${name}: ${file} is not a regular file of a few bytes`);
+      continue;
+    }
+    const mode = st.mode & 0o777;
     if (mode & 0o077) {
       problems.push(`secret ${name}: ${file} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0600 (chmod 600 ${file})`);
       continue;
@@ -79,5 +84,51 @@ export function redact(text: string, secrets: Secrets): string {
   for (const [name, value] of [...secrets].sort((a, b) => b[1].length - a[1].length)) {
     out = out.split(value).join(`%%OUTPOST_SECRET(${name})%%`);
   }
+  return out;
+}
+
+/** Where a secret sits on a device's config line: the words before it and how it ends. */
+export interface SecretField {
+  readonly name: string;
+  readonly pattern: RegExp;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The platform's secret fields, read off the rendered config: each placeholder's line
+ * says which words come before a secret (`key plaintext`, `auth_server_shared_secret=`,
+ * `set auth-pwd`). Device text is redacted by these fields whatever value stands there,
+ * so an old secret the device still runs, or one it prints encrypted, is never shown.
+ */
+export function secretFields(intended: readonly { content: string }[], comment: string): SecretField[] {
+  const fields = new Map<string, SecretField>();
+  for (const f of intended) {
+    for (const line of f.content.split('\n')) {
+      if (isComment(line, comment) || !line.includes('%%OUTPOST_SECRET(')) continue;
+      const parts = line.split(/%%OUTPOST_SECRET\(([^)\s]*)\)%%/);
+      for (let i = 1; i < parts.length; i += 2) {
+        const name = parts[i]!;
+        const before = parts[i - 1]!;
+        const after = parts[i + 1]!;
+        const words = before.trimStart().split(/(?<=\s)(?=\S)/);
+        if (!before.trim()) continue;
+        // Two words are specific enough (`auth sha`, `key plaintext`); one word only at a line's start.
+        const lead = words.length > 1 || i > 1 ? '' : '(?:^[-+ ]?[ \\t]*)';
+        const keyword = escapeRe(words.slice(-2).join(''));
+        const closing = /^['"]/.exec(after)?.[0];
+        const value = closing ? `[^${closing}\\n]*` : after.trim() ? '\\S+' : '[^\\n]*[^\\s]';
+        const key = `${lead}${keyword}|${value}`;
+        if (!fields.has(key)) fields.set(key, { name, pattern: new RegExp(`(${lead}${keyword})${value}`, 'gm') });
+      }
+    }
+  }
+  return [...fields.values()];
+}
+
+/** Text for people: secret values, and whatever stands in a secret field, shown as placeholders. */
+export function redactDevice(text: string, secrets: Secrets, fields: readonly SecretField[]): string {
+  let out = redact(text, secrets);
+  for (const f of fields) out = out.replace(f.pattern, (_whole, keyword: string) => `${keyword}%%OUTPOST_SECRET(${f.name})%%`);
   return out;
 }

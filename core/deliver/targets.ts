@@ -1,7 +1,7 @@
 // From the inventory's plan and rendered artefacts to push work: which devices, at which
 // address, with which pinned key, holding which files. An endpoints file may override
 // where a device is reached (the lab twin, a port forward before the fibre is lit).
-import { readFileSync } from 'node:fs';
+import { readInput } from '../input.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { error, type Diagnostic } from '../diagnostics.js';
@@ -29,12 +29,8 @@ export type Endpoint = z.infer<typeof endpoint>;
 /** Reads an endpoints file: `endpoints: { <hostname>: { address, port, hostKey, user, root } }`. */
 export function loadEndpoints(file: string): { endpoints: ReadonlyMap<string, Endpoint>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { endpoints: new Map(), diagnostics: [error('unreadable', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, line: 1, col: 1 })] };
-  }
+  const text = readInput(file, 'yaml', diagnostics);
+  if (text === undefined) return { endpoints: new Map(), diagnostics };
   const parsed = parseFile(file, text, endpointsFile, diagnostics);
   return { endpoints: new Map(Object.entries(parsed?.value.endpoints ?? {})), diagnostics };
 }

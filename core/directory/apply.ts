@@ -4,6 +4,7 @@
 // change and the rest go on; a dropped connection stops the pass, and `syncDirectory`
 // reconnects, re-reads the directory and carries on from where the directory is.
 import { Attribute, Change as LdapChange, type Client } from 'ldapts';
+import { append } from '../diagnostics.js';
 import { closeQuietly, connect, isLdapResult, readState } from './client.js';
 import { DISABLED, type DesiredState } from './layout.js';
 import { describeChange, planDirectory, type Change, type DirectoryPlan, type PlanOptions } from './plan.js';
@@ -27,7 +28,12 @@ export interface ChangeResult {
 
 /** A pass stopped because the connection went away, not because LDAP said no. */
 export class ConnectionLost extends Error {
-  constructor(override readonly cause: unknown, readonly done: number) {
+  constructor(
+    override readonly cause: unknown,
+    readonly done: number,
+    /** What this pass changed before the drop: it stays changed, and counts. */
+    readonly results: readonly ChangeResult[] = [],
+  ) {
     super(`connection lost: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
@@ -140,7 +146,7 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
     const workers: Promise<void>[] = [];
     for (const client of clients) for (let k = 0; k < inFlight; k++) workers.push(worker(client));
     await Promise.all(workers);
-    if (lost !== undefined) throw new ConnectionLost(lost, done);
+    if (lost !== undefined) throw new ConnectionLost(lost, done, results);
   }
   return results;
 }
@@ -173,10 +179,13 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
       const state = await readState(clients[0]!, desired.layout);
       const plan = planDirectory(desired, state, o);
       first ??= plan;
-      if (!o.dryRun) results.push(...(await executePlan(clients, plan, o)));
+      if (!o.dryRun) append(results, await executePlan(clients, plan, o));
       return { plan: first, results, passes: pass, failed: results.filter((r) => !r.ok) };
     } catch (e) {
       if (e instanceof ConnectionLost || (!isLdapResult(e) && isNetworkError(e))) {
+        // Changes made before the drop are done; the next pass plans only what is left,
+        // so without these the report would count only the last pass.
+        if (e instanceof ConnectionLost) append(results, e.results.filter((r) => r.ok));
         if (pass >= maxPasses) throw e;
         o.onResume?.(pass, e instanceof Error ? e.message : String(e));
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** pass)));

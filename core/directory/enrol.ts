@@ -82,17 +82,35 @@ export interface Credentials {
  * becomes its own token (oathTOTPUser + oathTOTPToken); re-enrolling replaces the secret
  * and forgets the last used step.
  */
-export async function enrolPerson(client: Client, l: Layout, id: string, cred: Credentials): Promise<void> {
-  await ensureTotpParams(client, l);
+async function enrolEntry(client: Client, l: Layout, id: string) {
   const dn = personDN(l, id);
-  const found = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass', 'oathTOTPLastTimeStep', 'pwdAccountLockedTime'] });
+  let found;
+  try {
+    found = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass', 'oathTOTPLastTimeStep', 'pwdAccountLockedTime'] });
+  } catch (e) {
+    if (isLdapResult(e) && e.code === 32) return { problem: `no directory entry for ${id}: apply the people files first` };
+    throw e;
+  }
   const entry = found.searchEntries[0];
-  if (!entry) throw new Error(`no directory entry for ${id}: apply the people files first`);
+  if (!entry) return { problem: `no directory entry for ${id}: apply the people files first` };
   // A password reset clears the password policy's lock, so enrolling a disabled account
   // would quietly re-enable it: refuse instead.
   if ([entry.pwdAccountLockedTime ?? []].flat().map(String).includes(DISABLED)) {
-    throw new Error(`${id} is disabled (left, or the contract ended): update the people file and apply before enrolling`);
+    return { problem: `${id} is disabled (left, or the contract ended): update the people file and apply before enrolling` };
   }
+  return { entry, dn };
+}
+
+/** Why `id` cannot be enrolled now, or undefined: checked for every agent before any is changed. */
+export async function enrolProblem(client: Client, l: Layout, id: string): Promise<string | undefined> {
+  return (await enrolEntry(client, l, id)).problem;
+}
+
+export async function enrolPerson(client: Client, l: Layout, id: string, cred: Credentials): Promise<void> {
+  await ensureTotpParams(client, l);
+  const found = await enrolEntry(client, l, id);
+  if (!found.entry) throw new Error(found.problem);
+  const { entry, dn } = found;
   const classes = new Set((Array.isArray(entry.objectClass) ? entry.objectClass : [entry.objectClass]).map((c) => String(c).toLowerCase()));
   const changes: Change[] = [];
   const missing = ['oathTOTPUser', 'oathTOTPToken'].filter((c) => !classes.has(c.toLowerCase()));

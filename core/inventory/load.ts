@@ -1,9 +1,10 @@
 // Load and validate once, at the edge: YAML -> schema -> semantic checks -> typed model.
 // Every problem in every file is reported together; on any error there is no model.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
+import { LIMITS, listInputs, readInput } from '../input.js';
 import { parseYaml, pathString, type YamlSource } from './source.js';
 import { allocationsFile, orgFile, siteFile, type AllocationsFile, type OrgFile, type SiteFile } from './schema.js';
 import { checkInventory, type PlatformCatalogue } from './semantic.js';
@@ -46,14 +47,7 @@ export function parseFile<S extends z.ZodType>(
   return undefined;
 }
 
-function readText(file: string, diagnostics: Diagnostic[]): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    diagnostics.push(error('unreadable', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, line: 1, col: 1 }));
-    return undefined;
-  }
-}
+const readText = (file: string, diagnostics: Diagnostic[]): string | undefined => readInput(file, 'yaml', diagnostics);
 
 export function loadInventory(dir: string, options: LoadOptions = {}): Result<Inventory> {
   const diagnostics: Diagnostic[] = [];
@@ -65,7 +59,13 @@ export function loadInventory(dir: string, options: LoadOptions = {}): Result<In
   const org = orgText === undefined ? undefined : parseFile<typeof orgFile>(orgPath, orgText, orgFile, diagnostics);
 
   const sitesDir = join(dir, 'sites');
-  const siteNames = existsSync(sitesDir) ? readdirSync(sitesDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const before = diagnostics.length;
+  const siteNames = listInputs(sitesDir, /\.ya?ml$/, diagnostics);
+  const listed = diagnostics.length === before;
+  if (siteNames.length > LIMITS.sites) {
+    diagnostics.push(error('too-many', `${sitesDir} holds ${siteNames.length} site files; outpost reads at most ${LIMITS.sites} (see docs/limits.md)`, { file: sitesDir, line: 1, col: 1 }));
+    return fail(diagnostics);
+  }
   const sites: Parsed<SiteFile>[] = [];
   for (const name of siteNames) {
     const file = join(sitesDir, name);
@@ -86,7 +86,7 @@ export function loadInventory(dir: string, options: LoadOptions = {}): Result<In
   if (!org) return fail(diagnostics);
   // A site file that failed its schema still owns its allocations: only judge them stale
   // when every site file was read.
-  const allSites = sites.length === siteNames.length;
+  const allSites = listed && sites.length === siteNames.length;
   diagnostics.push(...checkInventory(org as Parsed<OrgFile>, sites, allSites ? allocations : undefined, options.platforms));
   for (const s of sites) {
     const expected = `${s.value.site.code}.yaml`;

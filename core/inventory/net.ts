@@ -28,7 +28,14 @@ export function parseCidr(cidr: string): Block {
 }
 
 /** True when the CIDR has no host bits set (10.0.0.0/8, not 10.0.0.1/8). */
+/** True for `a.b.c.d/n` with octets 0-255 and n 0-32: what Netmask accepts without throwing. */
+export function isCidrShape(s: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
 export function isNetworkAddress(cidr: string): boolean {
+  if (!isCidrShape(cidr)) return false;
   const [ip] = cidr.split('/');
   return new Netmask(cidr).base === ip;
 }

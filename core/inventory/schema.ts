@@ -1,12 +1,14 @@
 // The shape of the inventory files. Only shape and per-field patterns live here;
 // checks that relate values to each other live in semantic.ts.
 import { z } from 'zod';
+import { LIMITS } from '../input.js';
 import { field } from './patterns.js';
-import { isNetworkAddress } from './net.js';
+import { isCidrShape, isNetworkAddress } from './net.js';
 
 const cidrNet = z
   .cidrv4({ error: 'expected an IPv4 network in CIDR form such as 10.64.0.0/12' })
-  .refine(isNetworkAddress, { error: (iss) => `${String(iss.input)} has host bits set: give the network address` });
+  // zod runs this even after the CIDR format failed; a malformed value has its message already.
+  .refine((s) => !isCidrShape(s) || isNetworkAddress(s), { error: (iss) => `${String(iss.input)} has host bits set: give the network address` });
 const cidrHost = z.cidrv4({ error: 'expected an IPv4 address with its prefix such as 100.64.0.1/30' });
 const ipv4 = z.ipv4({ error: 'expected an IPv4 address such as 10.10.0.53' });
 
@@ -16,7 +18,9 @@ export const portSpec = z
   .regex(/^(\d{1,5})(-(\d{1,5}))?\/(tcp|udp)$/, { error: 'expected a port such as 443/tcp or 10000-20000/udp' })
   .refine(
     (s) => {
-      const m = /^(\d+)(?:-(\d+))?\//.exec(s)!;
+      // Runs even when the pattern above failed: a malformed value is left to it.
+      const m = /^(\d+)(?:-(\d+))?\/(tcp|udp)$/.exec(s);
+      if (!m) return true;
       const from = Number(m[1]);
       const to = m[2] ? Number(m[2]) : from;
       return from >= 1 && to <= 65535 && from <= to;
@@ -27,7 +31,7 @@ export const portSpec = z
 const service = z.strictObject({
   name: field('name'),
   description: field('text').optional(),
-  addresses: z.array(z.union([ipv4, cidrNet])).min(1),
+  addresses: z.array(z.union([ipv4, cidrNet], { error: 'expected an IPv4 address such as 10.10.0.53 or a network such as 10.10.0.0/24' })).min(1),
   ports: z.array(portSpec).min(1),
 });
 
@@ -151,7 +155,7 @@ export const siteFile = z.strictObject({
   }),
   zones: z.array(z.strictObject({ zone: field('name'), endpoints: z.number().int().min(0).max(60_000) })).min(1),
   endpoints: z.partialRecord(z.enum(endpointKindNames), z.number().int().min(0).max(60_000)).default({}),
-  devices: z.array(device).min(1),
+  devices: z.array(device).min(1).max(LIMITS.devicesPerSite, { error: `at most ${LIMITS.devicesPerSite} devices in one site (see docs/limits.md)` }),
 });
 
 export const allocationsFile = z.strictObject({

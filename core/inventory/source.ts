@@ -1,7 +1,8 @@
 // YAML with positions: every value can be traced back to file:line:col, so schema and
 // semantic errors point at the exact spot a person has to fix.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import { LIMITS } from '../input.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -57,5 +58,25 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; di
     const { node, key } = walk(path);
     return at(key?.range?.[0] ?? node?.range?.[0] ?? 0);
   };
-  return { source: { file, data: doc.toJS({ maxAliasCount: 100 }), locate, locateKey }, diagnostics };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
+  } catch (e) {
+    // The parser stops a "billion laughs" alias bomb by throwing; that is the file's
+    // fault, not outpost's, so it is a diagnostic at the first alias.
+    if (!(e instanceof ReferenceError)) throw e;
+    let first = 0;
+    visitAliases(doc.contents, (o) => (first ||= o));
+    return { diagnostics: [error('yaml-aliases', `too many YAML aliases (more than ${LIMITS.yamlAliases} expansions): write the values out instead of nesting anchors`, at(first))] };
+  }
+  return { source: { file, data, locate, locateKey }, diagnostics };
+}
+
+/** Calls `seen` with the offset of each alias node in the tree. */
+function visitAliases(contents: unknown, seen: (offset: number) => void): void {
+  visit(contents as Node, {
+    Alias: (_key, node) => {
+      if (isAlias(node)) seen(node.range?.[0] ?? 0);
+    },
+  });
 }

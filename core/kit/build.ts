@@ -7,8 +7,8 @@
 // servers (the PBX subscriber row with the HA1 digests, the directory entry), never
 // handed to the agent.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { mobileconfig } from './apple.js';
 import type { KitFile, KitInput } from './model.js';
 import { nmVpn, nmWifi } from './networkmanager.js';
@@ -130,7 +130,46 @@ export function writeKit(outDir: string, kit: Kit): string {
     if (!exact(mode)) chmodSync(path, mode);
   }
   if (!exact(0o700)) for (const d of dirs) chmodSync(d, 0o700);
+  const foreign = kitDestinationProblem(outDir, kit.id);
+  if (foreign) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(foreign);
+  }
   if (existsSync(final)) rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return final;
+}
+
+/** Why <outDir>/<id> cannot take a new kit (it is something outpost did not write), or undefined. */
+export function kitDestinationProblem(outDir: string, id: string): string | undefined {
+  const final = join(outDir, id);
+  const why = existsSync(final) ? notAKit(final, id) : undefined;
+  return why ? `${final} ${why}: outpost replaces only a kit it wrote; choose another --out` : undefined;
+}
+
+/**
+ * Why the folder at `dir` is not an earlier kit of agent `id` (so must not be replaced),
+ * or undefined. `kit sites --out inventory` would otherwise replace the inventory's sites.
+ */
+function notAKit(dir: string, id: string): string | undefined {
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) return 'is not a folder';
+  let listed: Set<string>;
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { kit?: unknown; files?: { path?: unknown }[] };
+    if (m.kit !== id || !Array.isArray(m.files)) return 'holds no kit manifest';
+    listed = new Set(m.files.map((f) => String(f.path)));
+  } catch {
+    return 'holds no kit manifest';
+  }
+  const extra: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (lstatSync(p).isDirectory()) walk(p);
+      else if (relative(dir, p) !== 'manifest.json' && !listed.has(relative(dir, p))) extra.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return extra.length ? `holds files outpost did not write (${extra.slice(0, 3).join(', ')})` : undefined;
 }

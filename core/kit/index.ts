@@ -8,4 +8,4 @@ export { windowsWlan } from './windows.js';
 export { mobileconfig } from './apple.js';
 export { linphoneXml, baresipAccounts, pbxSubscriberRow, sipHa1 } from './phone.js';
 export { onboardingSheet } from './sheet.js';
-export { issueKits, type IssueOptions, type Issued } from './issue.js';
+export { IssueFailure, issueKits, type IssueOptions, type Issued } from './issue.js';

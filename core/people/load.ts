@@ -1,7 +1,8 @@
 // People files -> validated, frozen people. CSV (one row per agent) and YAML (a
 // `people:` list) are both accepted; every problem in every file is reported at once
 // with file:line:col, and on any error there are no people.
-import { error, fail, hasErrors, ok, type Diagnostic, type Result, type SourceLocation } from '../diagnostics.js';
+import { append, error, fail, hasErrors, ok, type Diagnostic, type Result, type SourceLocation } from '../diagnostics.js';
+import { LIMITS } from '../input.js';
 import { parseYaml, pathString } from '../inventory/source.js';
 import { parseCsv } from './csv.js';
 import { personSchema, validPerson, type PersonInput } from './fields.js';
@@ -152,6 +153,15 @@ function yamlPeople(file: string, text: string, diagnostics: Diagnostic[]): Loca
   return out;
 }
 
+/** Lines are counted before parsing: a file past the row limit is refused unread. */
+function tooManyRows(f: PeopleFile, diagnostics: Diagnostic[]): boolean {
+  let lines = 0;
+  for (let i = f.text.indexOf('\n'); i >= 0 && lines <= LIMITS.peopleRows; i = f.text.indexOf('\n', i + 1)) lines++;
+  if (lines <= LIMITS.peopleRows) return false;
+  diagnostics.push(error('too-large', `more than ${LIMITS.peopleRows} lines in one people file: split it (see docs/limits.md)`, { file: f.file, line: LIMITS.peopleRows + 1, col: 1 }));
+  return true;
+}
+
 /**
  * Validates people files against the roles of the access policy and the sites of the
  * inventory. Pure: takes file contents, returns people or located diagnostics.
@@ -160,11 +170,12 @@ export function parsePeople(files: readonly PeopleFile[], known: KnownNames): Re
   const diagnostics: Diagnostic[] = [];
   const located: Located[] = [];
   for (const f of files) {
-    if (/\.csv$/i.test(f.file)) located.push(...csvPeople(f.file, f.text, diagnostics));
-    else if (/\.ya?ml$/i.test(f.file)) located.push(...yamlPeople(f.file, f.text, diagnostics));
+    if (tooManyRows(f, diagnostics)) continue;
+    if (/\.csv$/i.test(f.file)) append(located, csvPeople(f.file, f.text, diagnostics));
+    else if (/\.ya?ml$/i.test(f.file)) append(located, yamlPeople(f.file, f.text, diagnostics));
     else diagnostics.push(error('unknown-format', 'people files are .csv or .yaml', { file: f.file, line: 1, col: 1 }));
   }
-  diagnostics.push(...checkPeople(located, known));
+  append(diagnostics, checkPeople(located, known));
   if (hasErrors(diagnostics)) return fail(diagnostics);
   const people: Person[] = located
     .map((l) => {

@@ -39,6 +39,9 @@ export function planInventory(inv: Inventory, options: PlanOptions = {}): Invent
   const addresses = allocateAddresses(inv);
   const diagnostics: Diagnostic[] = [...addresses.diagnostics];
   const sites: SitePlan[] = [];
+  // A zone or device left without addresses would reach the intents as a hole; the
+  // address errors already say what to change, so no intent is built from a broken plan.
+  if (hasErrors(diagnostics)) return { sites, allocations: addresses.allocations, changes: addresses.changes, diagnostics, ok: false };
   for (const site of inv.sites) {
     if (options.sites && !options.sites.includes(site.code)) continue;
     const addrs = addresses.sites.get(site.code);

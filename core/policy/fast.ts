@@ -10,16 +10,40 @@ function side(m: RuleMatch, sets: SetIndex): Side {
   if (m.any) return () => true;
   if (!m.zones.length && !m.sets.length) return () => false;
   const zones = m.zones;
-  const ranges = m.sets.map((s) => (sets.get(s) ?? []).map((b) => [b.base, b.base + 2 ** (32 - b.prefix) - 1] as const));
+  // Each set as sorted, merged ranges searched by halves: a set of thousands of networks
+  // costs a few comparisons per packet, not a scan.
+  const ranges = m.sets.map((s) => merged((sets.get(s) ?? []).map((b) => [b.base, b.base + 2 ** (32 - b.prefix) - 1] as const)));
   return (zone, ip) => {
     if (zones.length && (zone === undefined || !zones.includes(zone))) return false;
-    for (const r of ranges) {
-      let hit = false;
-      for (const [lo, hi] of r) if (ip >= lo && ip <= hi) { hit = true; break; }
-      if (!hit) return false;
-    }
+    for (const r of ranges) if (!within(r, ip)) return false;
     return true;
   };
+}
+
+type Range = readonly [number, number];
+
+function merged(ranges: readonly Range[]): Range[] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+function within(ranges: readonly Range[], ip: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid]!;
+    if (ip < r[0]) hi = mid - 1;
+    else if (ip > r[1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 export interface FastPacket {
@@ -33,18 +57,61 @@ export interface FastPacket {
 
 export type FastList = (p: FastPacket) => FirewallRule | undefined;
 
+/**
+ * For each protocol, the rules a packet of that protocol and port could match, in rule
+ * order: rules without services plus those naming the port. Built once per list, so a
+ * policy of thousands of rules on distinct ports costs a lookup, not a scan, per packet.
+ */
+function portIndex(rules: readonly FirewallRule[]): (proto: FastPacket['proto'], port: number | undefined) => readonly number[] {
+  const generic = rules.flatMap((r, i) => (r.services.length ? [] : [i]));
+  const icmp = rules.flatMap((r, i) => (!r.services.length || r.services.some((s) => s.proto === 'icmp') ? [i] : []));
+  const byProto = new Map<string, { bounds: number[]; lists: number[][] }>();
+  for (const proto of ['tcp', 'udp'] as const) {
+    const points = new Set<number>([0]);
+    for (const r of rules) for (const s of r.services) if (s.proto === proto) for (const x of s.ports) points.add(x.from).add(x.to + 1);
+    const bounds = [...points].sort((a, b) => a - b);
+    const lists: number[][] = bounds.map(() => []);
+    const slot = (n: number) => upper(bounds, n) - 1;
+    rules.forEach((r, i) => {
+      if (!r.services.length) {
+        for (const l of lists) l.push(i);
+        return;
+      }
+      const hit = new Set<number>();
+      for (const s of r.services) if (s.proto === proto) for (const x of s.ports) for (let k = slot(x.from); k <= slot(x.to); k++) hit.add(k);
+      for (const k of [...hit].sort((a, b) => a - b)) lists[k]!.push(i);
+    });
+    byProto.set(proto, { bounds, lists });
+  }
+  return (proto, port) => {
+    if (proto === 'icmp') return icmp;
+    const ix = byProto.get(proto);
+    if (!ix || port === undefined) return generic;
+    return ix.lists[upper(ix.bounds, port) - 1] ?? generic;
+  };
+}
+
+/** Index of the first bound greater than n. */
+function upper(bounds: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bounds[mid]! <= n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The deciding rule for a packet, or undefined for the default deny. */
 export function fastList(rules: readonly FirewallRule[], sets: SetIndex): FastList {
-  const compiled = rules.map((rule) => ({ rule, from: side(rule.from, sets), to: side(rule.to, sets), services: rule.services }));
+  const compiled = rules.map((rule) => ({ rule, from: side(rule.from, sets), to: side(rule.to, sets) }));
+  const candidates = portIndex(rules);
   return (p) => {
-    for (const c of compiled) {
-      if (!c.from(p.srcZone, p.src) || !c.to(p.dstZone, p.dst)) continue;
-      if (c.services.length === 0) return c.rule;
-      for (const s of c.services) {
-        if (s.proto !== p.proto) continue;
-        if (s.proto === 'icmp') return c.rule;
-        if (p.port !== undefined) for (const r of s.ports) if (p.port >= r.from && p.port <= r.to) return c.rule;
-      }
+    // Every candidate's services already match the packet's protocol and port.
+    for (const i of candidates(p.proto, p.port)) {
+      const c = compiled[i]!;
+      if (c.from(p.srcZone, p.src) && c.to(p.dstZone, p.dst)) return c.rule;
     }
     return undefined;
   };

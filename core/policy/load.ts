@@ -1,8 +1,10 @@
 // Loads policies/access.yaml against the inventory: every role, zone, service and site
 // a rule or test names must exist, every port must parse; errors carry file:line.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { dateField } from '../people/fields.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
+import { LIMITS, readInput } from '../input.js';
 import { deepFreeze, field, parseFile, parsePortSpec, type Inventory, type PortRange } from '../inventory/index.js';
 import type { AccessPolicy, AccessRule, Endpoint, PolicyTest, Role } from './model.js';
 
@@ -12,7 +14,8 @@ const endpoint = z
     error: 'expected any, role:<name>, zone:<name>, service:<name> or net:<cidr>',
   });
 const port = z.string().regex(/^(\d{1,5})(-(\d{1,5}))?\/(tcp|udp)$|^icmp$/, { error: 'expected a port such as 443/tcp, 10000-20000/udp or icmp' });
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
+// A real calendar day: 2021-02-30 or 2021-13-45 would otherwise never expire, or expire at once.
+const date = dateField;
 
 const schema = z.strictObject({
   roles: z
@@ -30,7 +33,7 @@ const schema = z.strictObject({
       reason: field('text'),
       expires: date.optional(),
     }),
-  ),
+  ).max(LIMITS.policyEntries, { error: `at most ${LIMITS.policyEntries} rules (see docs/limits.md)` }),
   tests: z
     .array(
       z.strictObject({
@@ -42,6 +45,7 @@ const schema = z.strictObject({
         expect: z.enum(['allow', 'deny']),
       }),
     )
+    .max(LIMITS.policyEntries, { error: `at most ${LIMITS.policyEntries} tests (see docs/limits.md)` })
     .default([]),
 });
 
@@ -57,7 +61,8 @@ const siteKinds = ['crisis-cell', 'care', 'consultation', 'tracing', 'vaccinatio
 export function loadPolicy(file: string, inv: Inventory): Result<AccessPolicy> {
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(file)) return fail([error('no-policy', `no access policy at ${file}`, { file, line: 1, col: 1 })]);
-  const parsed = parseFile(file, readFileSync(file, 'utf8'), schema, diagnostics);
+  const text = readInput(file, 'yaml', diagnostics);
+  const parsed = text === undefined ? undefined : parseFile(file, text, schema, diagnostics);
   if (!parsed) return fail(diagnostics);
   const { source, value } = parsed;
   const roles = new Set(value.roles.map((r) => r.name));
