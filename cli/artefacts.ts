@@ -17,7 +17,8 @@ import { manifestOf, type Artefact } from '../core/render/index.js';
 import { UsageError } from './exit-codes.js';
 
 /** `<site>/<device><suffix>`, the suffix maybe a file in a device folder: plain names, never `..`, never absolute. */
-const artefactPath = /^[a-z][a-z0-9-]{0,30}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,120}){1,2}$/;
+// <site>/<device><suffix>, or for central servers central/<server>/<folder>/<file>.
+const artefactPath = /^[a-z][a-z0-9-]{0,30}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,120}){1,3}$/;
 
 const manifestSchema = z.object({
   generator: z.literal('outpost'),
