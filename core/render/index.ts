@@ -9,6 +9,7 @@ import { targetFor } from './targets.js';
 export { platformCatalogue, targetFor } from './targets.js';
 export { secretPlaceholder } from './helpers.js';
 export type { Target, RenderedFile, RuleOrigin } from './target.js';
+export type * from './running.js';
 
 export interface Artefact {
   /** Relative to the output folder: `<site>/<hostname><suffix>`. */
