@@ -96,6 +96,32 @@ describe('cisco-ios driver (scripted peer)', () => {
     expect([result.outcome, result.phase]).toEqual(['rolled-back', 'apply']);
     expect(result.detail).toContain('Invalid input');
   });
+  it('a failed health check whose rollback IOS refuses is reported as a failed rollback with the device\'s words, not as unreachable', async () => {
+    const refusedRevert = '% Rollback not successful: no archived configuration to revert to';
+    const { result } = await push('cisco-ios', asw1.content, [
+      {
+        prompt: 'Switch#',
+        steps: ios('Switch', [
+          { expect: 'show running-config', reply: running },
+          { expect: /^show archive config differences/, reply: '!Contextual Config Diffs:\n+hostname vac-esch-asw1' },
+          { expect: /^configure replace /, reply: 'Total number of passes: 1\nRollback Done', prompt: 'vac-esch-asw1#' },
+          { expect: 'configure revert now', reply: refusedRevert },
+        ]),
+      },
+      {
+        prompt: 'vac-esch-asw1#',
+        steps: ios('vac-esch-asw1', [
+          { expect: 'show clock', reply: "% Invalid input detected at '^' marker." },
+          { expect: 'configure revert now', reply: refusedRevert },
+        ]),
+      },
+    ]);
+    expect(peer!.unexpected).toEqual([]);
+    expect(peer!.remaining()).toEqual([0, 0]);
+    expect([result.outcome, result.phase]).toEqual(['failed', 'rollback']);
+    expect(result.detail).toMatch(/^health: health check failed: .*Invalid input.*; the rollback failed, the device answered: .*Rollback not successful: no archived configuration to revert to/);
+    expect(result.detail).not.toMatch(/unreachable/);
+  });
 });
 
 describe('aruba-aoscx driver (scripted peer)', () => {
