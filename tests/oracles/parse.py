@@ -40,8 +40,9 @@ def ios(text):
             "auth": "none" if trunk else ("dot1x" if dot1x else ("port-security" if "switchport port-security" in kids else "none")),
             "shutdown": "shutdown" in kids,
         }
+    # IOS numbers the entries of a named ACL (10, 20...) when it shows them: the number is not the entry.
     acl = [
-        c.text.strip()
+        re.sub(r"^\d+ ", "", c.text.strip())
         for o in parse.find_objects(r"^ip access-list standard OUTPOST-MGMT$")
         for c in o.children
     ]

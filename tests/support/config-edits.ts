@@ -41,7 +41,8 @@ export const IOS_EDITS: readonly ConfigEdit[] = [
   },
   { kind: 'open telnet', apply: (t) => replaceOnce(t, ' transport input ssh\n', ' transport input telnet ssh\n') },
   { kind: 'remove NTP', apply: (t) => removeAll(t, /^ntp server .*\n/gm) },
-  { kind: 'add a rule', apply: (t) => replaceOnce(t, 'ip access-list standard OUTPOST-MGMT\n', 'ip access-list standard OUTPOST-MGMT\n permit any\n') },
+  // IOS refuses an entry an ACL already holds: the edit is made once.
+  { kind: 'add a rule', apply: (t) => (t.includes('OUTPOST-MGMT\n permit any\n') ? undefined : replaceOnce(t, 'ip access-list standard OUTPOST-MGMT\n', 'ip access-list standard OUTPOST-MGMT\n permit any\n')) },
   { kind: 'open an unused port', apply: (t, d) => editMatch(t, /^(interface (?:GigabitEthernet|TenGigabitEthernet)\S+\n(?: .*\n)*?) shutdown\n/gm, d, (m) => `${m[1]} no shutdown\n`) },
 ];
 
