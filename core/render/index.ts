@@ -84,3 +84,12 @@ export function renderInventory(
   const diagnostics = [...plan.diagnostics, ...rendered.diagnostics];
   return { artefacts: rendered.artefacts, sites: plan.sites, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
 }
+
+/** The platform's remediation (running text, rendered text -> ordered commands), if it has one. */
+export function remediationFor(platform: string): ((running: string, rendered: string) => readonly string[]) | undefined {
+  for (const kind of ['switch', 'ap', 'firewall'] as const) {
+    const t = targetFor(kind, platform);
+    if (t) return t.remediate ? (running, rendered) => t.remediate!(running, rendered) : undefined;
+  }
+  return undefined;
+}

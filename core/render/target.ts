@@ -25,6 +25,11 @@ export interface Target<K extends DeviceKind = DeviceKind> {
    * The audit compares it with the intent; platforms without it are audited by drift alone.
    */
   readRunning?(running: string): Extract<SeenDevice, { kind: K }>;
+  /**
+   * The ordered commands that bring a device running `running` back to `rendered` (both
+   * as text, secrets as placeholders), for `outpost drift --remediate`. Pure.
+   */
+  remediate?(running: string, rendered: string): readonly string[];
 }
 
 /** Helps a target module keep its intent type precise while registering as Target. */
