@@ -106,6 +106,14 @@ describe('reading running configs back into the intent', () => {
     expect(findingsOf(report)).toEqual([]);
     expect(report.controls.find((c) => c.id === 'running-matches-intent')!.checked[SITE]).toBe(site.devices.length);
   });
+  it('what a hostapd.conf or an nftables ruleset does not carry (NTP, syslog) is not evaluated on that device, never counted as passed', () => {
+    const report = audit();
+    const ntp = report.controls.find((c) => c.id === 'ntp-syslog')!;
+    const aps = site.devices.filter((d) => d.platform === 'hostapd' || d.platform === 'nftables').map((d) => d.hostname);
+    expect(ntp.unknown.map((u) => [u.object.id, u.reason]).sort()).toEqual(aps.sort().map((h) => [h, 'the running config does not show NTP or syslog']));
+    expect(ntp.checked[SITE]).toBe(site.devices.length - aps.length);
+    expect(ntp.status).toBe('pass');
+  });
 });
 
 describe('hand edits found against running', () => {
