@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs the independent config parsers the tests use as oracles for the commercial
 # dialects outpost cannot run here (Cisco IOS: ciscoconfparse2 and hier_config; AOS-CX and
-# FortiOS: the netutils config parsers), into a
-# virtualenv in the user's cache, outside the repository. Test-only: outpost itself never
-# imports them. Idempotent; prints the venv's python on stdout.
+# FortiOS: the netutils config parsers) from PyPI into a virtualenv in the user's cache,
+# outside the repository. Test-only: outpost itself never imports them. Idempotent;
+# prints the venv's python on stdout. Called by the tests that use the oracles.
 set -euo pipefail
 
 dir="${XDG_CACHE_HOME:-$HOME/.cache}/outpost/oracles"
-# ciscoconfparse2 pins hier-config 2.3.1 itself. Pinned so a parser upgrade cannot change what the tests prove without a commit.
+# Pinned, so a parser upgrade cannot change what the tests prove without a commit;
+# ciscoconfparse2 0.9.18 itself requires hier-config 2.3.1.
 pins=(ciscoconfparse2==0.9.18 hier-config==2.3.1 netutils==1.19.2)
 stamp="$dir/.installed-$(printf '%s\n' "${pins[@]}" | sha256sum | cut -c1-16)"
 
+mkdir -p "$(dirname "$dir")"
+# Two test files may ask at once: one installs, the other waits for it.
+exec 9>"$dir.lock"
+flock 9
 if [ ! -f "$stamp" ]; then
   if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     if [ "$(id -u)" != "0" ]; then
@@ -20,7 +25,6 @@ if [ ! -f "$stamp" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >&2
   fi
   rm -rf "$dir"
-  mkdir -p "$(dirname "$dir")"
   python3 -m venv "$dir" >&2
   "$dir/bin/pip" install --quiet --disable-pip-version-check "${pins[@]}" >&2
   touch "$stamp"

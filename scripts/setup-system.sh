@@ -26,6 +26,8 @@ declare -A NEED=(
   # delivery: the on-device rollback timer (setsid) and nftables normalisation (unshare -n)
   [unshare]=util-linux
   [setsid]=util-linux
+  # the install lock of scripts/setup-oracles.sh (test-only parsers from PyPI)
+  [flock]=util-linux
 )
 
 missing=()
