@@ -31,12 +31,13 @@ def differences(a, b):
 
 
 out = []
+wanted = {}  # the rendered config of a device read once, whatever the number of its cases
 for case in json.load(sys.stdin):
     host = Host("device", "ios")
     host.load_running_config(case["running"])
     host.load_generated_config(case["rendered"])
     hier = str(host.remediation_config()).splitlines()
-    want = ios(case["rendered"])
+    want = wanted.get(case["rendered"]) or wanted.setdefault(case["rendered"], ios(case["rendered"]))
     ours = ios(applied(case["running"], case["ours"]))
     theirs = ios(applied(case["running"], hier))
     out.append({"hier": hier, "runningConverges": ios(case["running"]) == want, "oursConverges": ours == want, "hierConverges": theirs == want, "oursDiff": differences(ours, want), "hierDiff": differences(theirs, want)})
