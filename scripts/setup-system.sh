@@ -33,6 +33,8 @@ declare -A NEED=(
   # the RADIUS server behind 802.1X ports and the staff Wi-Fi, and its test client
   [freeradius]=freeradius
   [eapol_test]=eapoltest
+  # the install lock of scripts/setup-oracles.sh (test-only parsers from PyPI)
+  [flock]=util-linux
 )
 
 # file (glob) -> package, for what has no command of its own

@@ -9,7 +9,9 @@ import { loadInventory } from '../core/inventory/index.js';
 import type { FirewallIntent, SwitchIntent } from '../core/plan/index.js';
 import { planInventory } from '../core/plan/index.js';
 import { compilePolicy, decider, enforcement, forEachFlow, loadPolicy, portUniverse, today } from '../core/policy/index.js';
-import { platformCatalogue, renderSites, targetFor, type RuleOrigin } from '../core/render/index.js';
+import { compareRunning } from '../core/audit/compare.js';
+import { enforcedFirewall } from '../core/audit/seen.js';
+import { platformCatalogue, renderSites, targetFor, type SeenDevice } from '../core/render/index.js';
 import { portName } from '../templates/switch/cisco-ios/target.js';
 import { auditOf, findingsOf } from './support/audit.js';
 import { exampleInventory, repoRoot } from './support/inventory.js';
@@ -66,18 +68,17 @@ const ap = byPlatform('hostapd')[0]!;
 const fw = byPlatform('nftables')[0]!;
 
 describe('reading running configs back into the intent', () => {
-  it('every platform with a reader gives back the intent it rendered from, on every device of every site', () => {
+  it('every platform with a reader reads the rendered config of every device of every site back with no difference from the plan', () => {
     const platforms = new Set<string>();
     for (const s of plan.sites) {
       for (const d of s.devices) {
-        const read = targetFor(d.kind, d.platform)?.readRunning as ((t: string, i: typeof d, o: RuleOrigin) => typeof d) | undefined;
+        const read = targetFor(d.kind, d.platform)?.readRunning as ((t: string) => SeenDevice) | undefined;
         if (!read) continue;
         platforms.add(d.platform);
-        const back = read(text(d.hostname), d, origin);
-        expect({ mgmt: back.mgmtServices, from: back.managementFrom, ntp: back.ntp, syslog: back.syslog }).toEqual({ mgmt: d.mgmtServices, from: d.managementFrom, ntp: d.ntp, syslog: d.syslog });
-        if (d.kind === 'switch' && back.kind === 'switch') expect(back.ports.map((p) => [p.index, p.mode, p.vlan, p.auth, p.shutdown])).toEqual(d.ports.map((p) => [p.index, p.mode, p.vlan, p.mode === 'trunk' ? 'none' : p.auth, p.shutdown]));
-        if (d.kind === 'ap' && back.kind === 'ap') expect(back.ssids).toEqual(d.ssids);
-        if (d.kind === 'firewall' && back.kind === 'firewall') {
+        const seen = read(text(d.hostname));
+        expect({ device: d.hostname, ...compareRunning(d, seen) }).toEqual({ device: d.hostname, differences: [], unknown: expect.any(Array) });
+        if (d.kind === 'firewall' && seen.kind === 'firewall') {
+          const back = enforcedFirewall(d, seen, origin);
           expect(new Set(back.rules.map((r) => r.origin?.rule))).toEqual(new Set(d.rules.map((r) => r.origin?.rule)));
           expect(decisions(s.code, back)).toEqual(decisions(s.code, d));
         }
@@ -86,10 +87,32 @@ describe('reading running configs back into the intent', () => {
     expect([...platforms].sort()).toEqual(['aruba-aoscx', 'cisco-ios', 'fortigate', 'hostapd', 'nftables', 'openwrt']);
   });
 
+  it('a reader is given the text alone: what hostapd.conf does not carry is unknown, not taken from the plan', () => {
+    const seen = targetFor('ap', 'hostapd')!.readRunning!(text(ap.hostname));
+    expect(seen.ntp).toBeUndefined();
+    expect(seen.mgmtServices).toEqual({});
+    expect(compareRunning(ap, seen).unknown).toEqual(expect.arrayContaining(['ntp', 'syslog', 'management from', 'management service telnet']));
+  });
+
+  it('a switch whose running config is only its host name shows no port at all, and every planned port differs', () => {
+    const seen = targetFor('switch', 'cisco-ios')!.readRunning!(`hostname ${sw.hostname}\n`);
+    expect(seen.kind === 'switch' && seen.ports).toEqual([]);
+    const diff = compareRunning(sw, seen).differences.filter((x) => /^port \d+: not in the running config$/.test(x));
+    expect(diff).toHaveLength(sw.ports.length);
+  });
+
   it('an untouched site passes every control against running', () => {
     const report = audit();
     expect(findingsOf(report)).toEqual([]);
     expect(report.controls.find((c) => c.id === 'running-matches-intent')!.checked[SITE]).toBe(site.devices.length);
+  });
+  it('what a hostapd.conf or an nftables ruleset does not carry (NTP, syslog) is not evaluated on that device, never counted as passed', () => {
+    const report = audit();
+    const ntp = report.controls.find((c) => c.id === 'ntp-syslog')!;
+    const aps = site.devices.filter((d) => d.platform === 'hostapd' || d.platform === 'nftables').map((d) => d.hostname);
+    expect(ntp.unknown.map((u) => [u.object.id, u.reason]).sort()).toEqual(aps.sort().map((h) => [h, 'the running config does not show NTP or syslog']));
+    expect(ntp.checked[SITE]).toBe(site.devices.length - aps.length);
+    expect(ntp.status).toBe('pass');
   });
 });
 
@@ -111,7 +134,7 @@ describe('hand edits found against running', () => {
     const r = audit({ [sw.hostname]: (t) => `${t.replace(/^ntp server .*\n/gm, '').replace(' access-class OUTPOST-MGMT in\n', '')}snmp-server community public RO\n` });
     expect(only(r, 'snmpv3-only')).toEqual([`${sw.hostname}: 1 SNMP v1/v2c community configured`]);
     expect(only(r, 'ntp-syslog')).toEqual([`${sw.hostname}: no NTP server`]);
-    expect(only(r, 'mgmt-ssh-only')).toEqual([`${sw.hostname}: management is open to any address`]);
+    expect(only(r, 'mgmt-ssh-only')).toEqual([expect.stringMatching(new RegExp(`^${sw.hostname}: management allowed from 0\\.0\\.0\\.0/0, outside `))]);
   });
 
   it('an unused port opened and an access port without 802.1X', () => {
@@ -124,8 +147,18 @@ describe('hand edits found against running', () => {
           .replace(new RegExp(`(interface ${portName(parked, edge)}\\n(?: .*\\n)*?) shutdown\\n`), '$1 no shutdown\n')
           .replace(new RegExp(`(interface ${portName(access, edge)}\\n(?: .*\\n)*?) authentication port-control auto\\n((?: .*\\n)*?) dot1x pae authenticator\\n`), '$1$2'),
     });
-    expect(only(r, 'unused-ports-shut')).toEqual([`${edge.hostname}:port/${parked.index}: unused port ${parked.index} (parking VLAN ${parked.vlan}) is not shut down`]);
+    expect(only(r, 'unused-ports-shut')).toEqual([`${edge.hostname}:port/${parked.index}: unused port ${parked.index} (${portName(parked, edge)}, VLAN ${parked.vlan}) is not shut down`]);
     expect(only(r, 'access-port-auth')).toEqual([`${edge.hostname}:port/${access.index}: access port ${access.index} (zone ${access.zone}) has neither 802.1X nor port-security`]);
+  });
+
+  it('a switch whose interface sections were removed: every unused port and every access port is a finding on that switch, none passes', () => {
+    const edge = byPlatform('cisco-ios').find((d) => d.kind === 'switch' && d.ports.some((p) => p.mode === 'parked') && d.ports.some((p) => p.mode === 'access')) as SwitchIntent;
+    const r = audit({ [edge.hostname]: (t) => t.replace(/^interface (GigabitEthernet|TenGigabitEthernet)\S+\n(?: .*\n)*/gm, '') });
+    const parked = edge.ports.filter((p) => p.mode === 'parked');
+    const access = edge.ports.filter((p) => p.mode === 'access' && !p.shutdown);
+    expect(only(r, 'unused-ports-shut')).toEqual(parked.map((p) => `${edge.hostname}:port/${p.index}: unused port ${p.index} has no interface section in the running config: nothing shows it shut down`));
+    expect(only(r, 'access-port-auth')).toEqual(access.map((p) => `${edge.hostname}:port/${p.index}: access port ${p.index} (zone ${p.zone}) has no interface section in the running config: nothing shows 802.1X or port-security on it`));
+    expect(r.controls.find((c) => c.id === 'unused-ports-shut')!.status).toBe('fail');
   });
 
   it('a pre-shared key on the staff SSID and a guest SSID without isolation', () => {
@@ -143,7 +176,7 @@ describe('hand edits found against running', () => {
           .replace('\t\tct state invalid drop\n\t\t#', `\t\tct state invalid drop\n\t\tiifname "lan.${guest.vlan}" oifname "lan.${staff.vlan}" tcp dport 3389 accept\n\t\tiifname "lan.${guest.vlan}" ip daddr @svc_internet tcp dport 8443 accept comment "guest-booking-pilot"\n\t\t#`)
           .replace(/(tcp dport 22 accept\n)/, '$1\t\ttcp dport 23 accept\n'),
     });
-    expect(only(r, 'guest-isolated')).toEqual([expect.stringMatching(new RegExp(`^${SITE}:zone/guest->zone/staff: guest zone guest reaches internal zone staff on 3389/tcp: ${fw.hostname}: accepted by forward-line-3 \\(running rule without comment: iifname "lan.${guest.vlan}" oifname "lan.${staff.vlan}" tcp dport 3389 accept\\)`))]);
+    expect(only(r, 'guest-isolated')).toEqual([expect.stringMatching(new RegExp(`^${SITE}:zone/guest->zone/staff: guest zone guest reaches internal zone staff on 3389/tcp: ${fw.hostname}: accepted by forward-line-3 \\(running forward line 3 without an outpost comment: iifname "lan.${guest.vlan}" oifname "lan.${staff.vlan}" tcp dport 3389 accept\\)`))]);
     expect(only(r, 'mgmt-no-cleartext')).toEqual([`${fw.hostname}: telnet management is on`]);
     expect(only(r, 'expired-rules-removed')).toEqual([`${fw.hostname}: ${fw.hostname} still enforces expired rule guest-booking-pilot (expired 2021-03-31)`]);
     expect(only(r, 'running-matches-intent')).toEqual([expect.stringContaining(`${fw.hostname}: 1 line differs`)]);

@@ -11,7 +11,7 @@ import { pushSite } from '../core/deliver/engine.js';
 import { driftOf } from '../core/deliver/drift.js';
 import type { SshSettings, Target } from '../core/deliver/types.js';
 import { loadInventory } from '../core/inventory/index.js';
-import { platformCatalogue, renderInventory } from '../core/render/index.js';
+import { platformCatalogue, remediationFor, renderInventory } from '../core/render/index.js';
 import { startScriptedPeer, type ScriptedPeer, type Step, type Transcript } from './support/scripted-peer.js';
 import { exampleInventory } from './support/inventory.js';
 
@@ -95,6 +95,56 @@ describe('cisco-ios driver (scripted peer)', () => {
     expect(peer!.remaining()).toEqual([0]);
     expect([result.outcome, result.phase]).toEqual(['rolled-back', 'apply']);
     expect(result.detail).toContain('Invalid input');
+  });
+  it('a failed health check whose rollback IOS refuses is reported as a failed rollback with the device\'s words, not as unreachable', async () => {
+    const refusedRevert = '% Rollback not successful: no archived configuration to revert to';
+    const { result } = await push('cisco-ios', asw1.content, [
+      {
+        prompt: 'Switch#',
+        steps: ios('Switch', [
+          { expect: 'show running-config', reply: running },
+          { expect: /^show archive config differences/, reply: '!Contextual Config Diffs:\n+hostname vac-esch-asw1' },
+          { expect: /^configure replace /, reply: 'Total number of passes: 1\nRollback Done', prompt: 'vac-esch-asw1#' },
+          { expect: 'configure revert now', reply: refusedRevert },
+        ]),
+      },
+      {
+        prompt: 'vac-esch-asw1#',
+        steps: ios('vac-esch-asw1', [
+          { expect: 'show clock', reply: "% Invalid input detected at '^' marker." },
+          { expect: 'configure revert now', reply: refusedRevert },
+        ]),
+      },
+    ]);
+    expect(peer!.unexpected).toEqual([]);
+    expect(peer!.remaining()).toEqual([0, 0]);
+    expect([result.outcome, result.phase]).toEqual(['failed', 'rollback']);
+    expect(result.detail).toMatch(/^health: health check failed: .*Invalid input.*; the rollback failed, the device answered: .*Rollback not successful: no archived configuration to revert to/);
+    expect(result.detail).not.toMatch(/unreachable/);
+  });
+  it('drift reads a hand-edited switch back, and --remediate gives the IOS commands that undo the edit', async () => {
+    const filled = [...SECRETS].reduce((t, [name, value]) => t.split(`%%OUTPOST_SECRET(${name})%%`).join(value), asw1.content);
+    const edited = filled.replace(' transport input ssh\n', ' transport input telnet ssh\n').replace(/^ntp server .*\n/m, '');
+    peer = await startScriptedPeer([
+      {
+        prompt: 'vac-esch-asw1#',
+        steps: ios('vac-esch-asw1', [
+          { expect: 'show running-config', reply: `Building configuration...\n\nCurrent configuration : ${edited.length} bytes\n${edited}` },
+          { expect: 'delete /force flash:outpost-candidate.cfg' },
+        ]),
+      },
+    ]);
+    const target: Target = { hostname: 'vac-esch-asw1', site: 'vac-esch', platform: 'cisco-ios', address: '127.0.0.1', port: peer.port, hostKey: peer.hostKey };
+    const ssh: SshSettings = { user: 'admin', privateKey: peer.clientPrivateKey, knownHosts: [], readyTimeoutMs: 5000, commandTimeoutMs: 5000 };
+    const [drift] = await driftOf([{ target, intended: [{ name: '.cfg', content: asw1.content }], sha256: 'x' }], { ssh, secrets: SECRETS });
+    expect(peer.unexpected).toEqual([]);
+    expect(drift!.state).toBe('drifted');
+    expect(drift!.diff).toContain('+ transport input telnet ssh');
+    const running = drift!.running!.map((f) => f.content).join('\n');
+    // The device's secrets come back as placeholders: remediation never carries them.
+    expect(running).not.toContain(SECRETS.get('radius-key'));
+    const ntp = asw1.content.match(/^ntp server .*$/m)![0];
+    expect(remediationFor('cisco-ios')!(running, asw1.content)).toEqual([ntp, 'line vty 0 15', ' no transport input telnet ssh', ' transport input ssh', 'exit']);
   });
 });
 

@@ -9,7 +9,7 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
   const waivers = policy.waivers.map((w) => ({ w, matches: (id: string) => globMatch(w.object, id) }));
   const controls = policy.controls.map((def): ControlResult => {
     const base = { id: def.id, title: def.title, severity: def.severity, rationale: def.rationale, source: def.source };
-    const empty = { checked: {}, findings: [], waived: [] };
+    const empty = { checked: {}, findings: [], waived: [], unknown: [] };
     const impl = CONTROLS.get(def.id)!;
     const usable = impl.needs.filter((n) => available.includes(n));
     if (!usable.length) return { ...base, ...empty, status: 'not-evaluated', reason: `reads the ${impl.needs.join(' or ')} state; this audit has ${available.join(', ') || 'none'}` };
@@ -20,7 +20,13 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
     const checked: Record<string, number> = {};
     const findings: Finding[] = [];
     const waived: Finding[] = [];
+    const unknown: ControlResult['unknown'][number][] = [];
     for (const c of impl.run(ctx)) {
+      // What the running config does not show is neither a pass nor a finding.
+      if (c.unknown !== undefined && c.problem === undefined) {
+        unknown.push({ object: c.object, against: c.against, reason: c.unknown });
+        continue;
+      }
       const site = c.object.site ?? '-';
       checked[site] = (checked[site] ?? 0) + 1;
       if (c.problem === undefined) continue;
@@ -39,7 +45,10 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
       };
       (active ? waived : findings).push(finding);
     }
-    return { ...base, status: findings.length ? 'fail' : 'pass', checked, findings, waived };
+    if (!findings.length && !Object.keys(checked).length && unknown.length) {
+      return { ...base, status: 'not-evaluated', reason: `the running config of ${unknown.length} object${unknown.length > 1 ? 's' : ''} does not show it (${unknown[0]!.object.id}: ${unknown[0]!.reason})`, checked, findings, waived, unknown };
+    }
+    return { ...base, status: findings.length ? 'fail' : 'pass', checked, findings, waived, unknown };
   });
   const sites = inputs.sites.map((s) => s.code);
   return { date: inputs.date, against: available, sites, policyFile: policy.file, controls };

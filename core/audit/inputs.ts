@@ -8,7 +8,8 @@ import type { Inventory } from '../inventory/index.js';
 import type { People } from '../people/index.js';
 import type { DeviceIntent, SitePlan } from '../plan/index.js';
 import { enforcement, type AccessPolicy } from '../policy/index.js';
-import { targetFor, type RuleOrigin } from '../render/index.js';
+import { targetFor, type RuleOrigin, type SeenDevice } from '../render/index.js';
+import { enforcedFirewall } from './seen.js';
 import type { AuditInputs, RunningDevice } from './model.js';
 
 export interface GatherOptions {
@@ -49,9 +50,11 @@ export function runningDevices(drift: readonly DriftResult[], sites: readonly Si
   };
   return drift.map((d) => {
     const intended = intents.get(d.device);
+    // The reader gets the device's text alone; the plan is set beside what it saw afterwards.
     const read = intended ? targetFor(intended.kind, intended.platform)?.readRunning : undefined;
     const text = d.running?.map((f) => f.content).join('\n');
-    const intent = intended && read && text !== undefined ? (read as (t: string, i: DeviceIntent, o: RuleOrigin) => DeviceIntent)(text, intended, origin) : undefined;
-    return { hostname: d.device, site: d.site, platform: d.platform, state: d.state, detail: d.detail, diff: d.diff, ...(intent ? { intent } : {}) };
+    const seen = read && text !== undefined ? (read as (t: string) => SeenDevice)(text) : undefined;
+    const enforced = intended?.kind === 'firewall' && seen?.kind === 'firewall' ? enforcedFirewall(intended, seen, origin) : undefined;
+    return { hostname: d.device, site: d.site, platform: d.platform, state: d.state, detail: d.detail, diff: d.diff, ...(intended ? { intended } : {}), ...(seen ? { seen } : {}), ...(enforced ? { enforced } : {}) };
   });
 }

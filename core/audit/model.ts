@@ -2,7 +2,8 @@
 // reads (intent, running state, directory), and what it finds.
 import type { SourceLocation } from '../diagnostics.js';
 import type { Inventory } from '../inventory/index.js';
-import type { SitePlan, DeviceIntent, DeviceKind } from '../plan/index.js';
+import type { SitePlan, DeviceIntent, DeviceKind, FirewallIntent } from '../plan/index.js';
+import type { SeenDevice } from '../render/index.js';
 import type { AccessPolicy, Enforcement } from '../policy/index.js';
 import type { People } from '../people/index.js';
 import type { AccountSnapshot } from '../directory/index.js';
@@ -87,8 +88,12 @@ export interface RunningDevice {
   /** Drift diff (secrets redacted) or why the device could not be read. */
   readonly detail: string;
   readonly diff: string;
-  /** Parsed running state; absent when the platform has no parser or the device was unreachable. */
-  readonly intent?: DeviceIntent;
+  /** What the plan says this device should be; absent for a device the plan does not know. */
+  readonly intended?: DeviceIntent;
+  /** What its platform's reader saw in the running config; absent when the platform has no reader or the device was unreachable. */
+  readonly seen?: SeenDevice;
+  /** A firewall's running rules and sets on the plan's zones: what the access controls decide with. */
+  readonly enforced?: FirewallIntent;
 }
 
 export interface AuditInputs {
@@ -115,6 +120,8 @@ export interface ControlResult {
   readonly checked: Readonly<Record<string, number>>;
   readonly findings: readonly Finding[];
   readonly waived: readonly Finding[];
+  /** Objects the control could not judge: the running config does not show what it reads. Never counted as passed. */
+  readonly unknown: readonly { readonly object: AuditObject; readonly against: Against; readonly reason: string }[];
   /** Why a control was not evaluated. */
   readonly reason?: string;
   readonly source: SourceLocation;

@@ -7,7 +7,7 @@ import { saveApplied, saveBackup } from './history.js';
 import { openJournal, type Journal, type RunState } from './journal.js';
 import { redactDevice, secretFields, substitute, type Secrets } from './secrets.js';
 import { HostKeyError, UnreachableError } from './ssh.js';
-import { NotAppliedError, type DeviceConfig, type DeviceResult, type Outcome, type Phase, type PushEvent, type Session, type SshSettings, type Target } from './types.js';
+import { NotAppliedError, RefusedError, type DeviceConfig, type DeviceResult, type Outcome, type Phase, type PushEvent, type Session, type SshSettings, type Target } from './types.js';
 
 /** One device to push: where it is and what it should run (placeholders unfilled). */
 export interface Work {
@@ -205,15 +205,22 @@ async function pushOne(w: Work, opts: PushOptions, journal: Journal): Promise<De
     }
     // Applied but not confirmed: restore now if the device still listens, else it restores itself.
     emit({ phase: 'rollback', status: 'start' });
+    const refused: string[] = [];
     for (const s of [health, session]) {
       if (!s) continue;
       try {
         await s.rollback();
         emit({ phase: 'rollback', status: 'ok' });
         return finish('rolled-back', `${failedPhase}: ${show(err.message)}; previous config restored`, failedPhase);
-      } catch {
-        // try the other session, then leave it to the device's timer
+      } catch (re) {
+        // A refused rollback is not an unreachable device: keep the device's words.
+        if (re instanceof RefusedError) refused.push(show(re.message));
       }
+    }
+    if (refused.length) {
+      const lastWords = oneLine(refused[refused.length - 1]!);
+      emit({ phase: 'rollback', status: 'failed', detail: lastWords });
+      return finish('failed', `${failedPhase}: ${show(err.message)}; the rollback failed, the device answered: ${lastWords}; its ${timeout} s confirm timer may still restore the previous config: check the device`, 'rollback');
     }
     emit({ phase: 'rollback', status: 'failed', detail: 'device unreachable' });
     return finish('failed', `${failedPhase}: ${show(err.message)}; the device restores its previous config by itself when the ${timeout} s confirm timer ends`, failedPhase);

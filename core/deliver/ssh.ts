@@ -55,8 +55,13 @@ export async function connectSsh(target: Target, ssh: SshSettings): Promise<SshC
       if (verdict && !verdict.ok) reject(new HostKeyError(verdict.reason, verdict.message));
       else reject(new UnreachableError(`${target.hostname} (${target.address}:${target.port}): ${err.message}`));
     };
+    // A peer that drops the connection before the handshake ends emits no error: without
+    // this, connecting to a device whose link was just cut would wait forever.
+    const early = () => fail(new Error('the connection closed before SSH was ready'));
+    client.once('close', early);
     client.once('ready', () => {
       client.removeListener('error', fail);
+      client.removeListener('close', early);
       // Later transport errors end up as command failures; keep the process alive.
       client.on('error', () => undefined);
       resolve();

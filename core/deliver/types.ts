@@ -162,3 +162,11 @@ export class NotAppliedError extends Error {
     this.name = 'NotAppliedError';
   }
 }
+
+/** The device answered, and its answer was a refusal: it is reachable, it said no. */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}

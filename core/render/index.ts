@@ -10,6 +10,7 @@ export { platformCatalogue, targetFor } from './targets.js';
 export { secretPlaceholder } from './helpers.js';
 export type { Target, RenderedFile, RuleOrigin } from './target.js';
 export { renderGateways, gatewayPlatforms, centralArtefacts, CENTRAL } from './central.js';
+export type * from './running.js';
 
 export interface Artefact {
   /** Relative to the output folder: `<site>/<hostname><suffix>`. */
@@ -83,4 +84,13 @@ export function renderInventory(
   const rendered = plan.ok ? renderSites(plan.sites) : { artefacts: [], diagnostics: [] };
   const diagnostics = [...plan.diagnostics, ...rendered.diagnostics];
   return { artefacts: rendered.artefacts, sites: plan.sites, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** The platform's remediation (running text, rendered text -> ordered commands), if it has one. */
+export function remediationFor(platform: string): ((running: string, rendered: string) => readonly string[]) | undefined {
+  for (const kind of ['switch', 'ap', 'firewall'] as const) {
+    const t = targetFor(kind, platform);
+    if (t) return t.remediate ? (running, rendered) => t.remediate!(running, rendered) : undefined;
+  }
+  return undefined;
 }

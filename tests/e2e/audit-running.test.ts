@@ -72,6 +72,6 @@ describe('outpost audit --against running', () => {
     expect(drift[0]!.evidence).toContain('+\t\tiifname "lan.60" oifname "lan.10" accept');
     const guest = failing.find((c) => c.id === 'guest-isolated')!.findings;
     expect(guest.map((f) => `${f.object.id} ${f.against}`)).toEqual(['vac-esch:zone/guest->zone/staff running']);
-    expect(guest[0]!.evidence).toMatch(/^guest zone guest reaches internal zone staff on .*vac-esch-fw1: accepted by forward-line-1 \(running rule without comment: iifname "lan.60" oifname "lan.10" accept\)$/);
+    expect(guest[0]!.evidence).toMatch(/^guest zone guest reaches internal zone staff on .*vac-esch-fw1: accepted by forward-line-1 \(running forward line 1 without an outpost comment: iifname "lan.60" oifname "lan.10" accept\)$/);
   });
 });

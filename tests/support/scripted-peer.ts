@@ -2,7 +2,9 @@
 // Aruba AOS-CX, FortiOS): a real SSH server (ssh2) on loopback with its own host key and
 // public-key auth, whose shell follows a transcript line by line (echo, reply, prompt)
 // and whose `scp -t` sink stores uploads. Lines off the transcript are recorded and
-// answered as the device would refuse them, so a test sees every deviation.
+// answered as the device would refuse them, in its own dialect's documented wording
+// (REFUSALS), so a test sees every deviation and a driver is tested against the words
+// its own device uses. A step may cut the link, as a cable pulled after an apply.
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 import type { AddressInfo } from 'node:net';
 
@@ -12,7 +14,19 @@ export interface Step {
   readonly reply?: string;
   /** The prompt from this step on (configuration modes change it). */
   readonly prompt?: string;
+  /** After replying, drop every connection and refuse new ones: the link is cut. */
+  readonly cut?: boolean;
 }
+
+/**
+ * How each device refuses a line it does not accept, as the vendors document it: IOS's
+ * caret marker, AOS-CX's "Invalid input", FortiOS's parse error and return code.
+ */
+export const REFUSALS = {
+  'cisco-ios': "% Invalid input detected at '^' marker.",
+  'aruba-aoscx': 'Invalid input: ',
+  fortigate: 'command parse error before \'\'\nCommand fail. Return code -61',
+} as const;
 
 export interface Transcript {
   readonly prompt: string;
@@ -37,7 +51,7 @@ export interface ScriptedPeer {
 
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
 
-export async function startScriptedPeer(sessions: readonly Transcript[], opts: { refusal?: string } = {}): Promise<ScriptedPeer> {
+export async function startScriptedPeer(sessions: readonly Transcript[], opts: { refusal?: string; dialect?: keyof typeof REFUSALS } = {}): Promise<ScriptedPeer> {
   const host = utils.generateKeyPairSync('ed25519');
   const client = utils.generateKeyPairSync('ed25519');
   const allowed = utils.parseKey(client.public);
@@ -47,8 +61,9 @@ export async function startScriptedPeer(sessions: readonly Transcript[], opts: {
   const uploads = new Map<string, string>();
   const positions = sessions.map(() => 0);
   let nextSession = 0;
-  const refusal = opts.refusal ?? "% Invalid input detected at '^' marker.";
+  const refusal = opts.refusal ?? REFUSALS[opts.dialect ?? 'cisco-ios'];
   const conns = new Set<Connection>();
+  let cut = false;
 
   const runShell = (stream: ServerChannel) => {
     const idx = nextSession++;
@@ -81,6 +96,11 @@ export async function startScriptedPeer(sessions: readonly Transcript[], opts: {
           out += `${refusal}\n`;
         }
         stream.write(crlf(out) + prompt);
+        if (ok && step.cut) {
+          cut = true;
+          for (const c of conns) c.end();
+          return;
+        }
       }
     });
   };
@@ -118,6 +138,10 @@ export async function startScriptedPeer(sessions: readonly Transcript[], opts: {
   };
 
   const server = new Server({ hostKeys: [host.private] }, (conn) => {
+    if (cut) {
+      conn.end();
+      return;
+    }
     conns.add(conn);
     conn.on('close', () => conns.delete(conn));
     conn.on('error', () => undefined);

@@ -28,7 +28,7 @@ function* views(ctx: ControlContext): Iterable<View> {
   // Decided on every site's compile (a role crosses the gateway), reported for the sites audited.
   if (ctx.against.includes('intended')) yield { against: 'intended', sites: ctx.inputs.sites, decide: intendedDecider(enf) };
   if (ctx.against.includes('running') && ctx.inputs.running?.length) {
-    const running = new Map(ctx.inputs.running.filter((r) => r.intent?.kind === 'firewall').map((r) => [r.hostname, r.intent!]));
+    const running = new Map(ctx.inputs.running.filter((r) => r.enforced).map((r) => [r.hostname, r.enforced!]));
     const sites = ctx.inputs.sites
       .filter((s) => s.devices.some((d) => running.has(d.hostname)))
       .map((s) => ({ ...s, devices: s.devices.map((d) => running.get(d.hostname) ?? d) }));
@@ -146,8 +146,8 @@ export const expiredRulesRemoved: Control = {
     }
     if (ctx.against.includes('running')) {
       for (const run of ctx.inputs.running ?? []) {
-        if (run.intent?.kind !== 'firewall') continue;
-        const left = [...new Set(run.intent.rules.map((r) => r.origin?.rule).filter((id): id is string => !!id && expired.has(id)))];
+        if (run.seen?.kind !== 'firewall') continue;
+        const left = [...new Set(run.seen.rules.map((r) => r.rule?.replace(/\.\d+$/, '')).filter((id): id is string => !!id && expired.has(id)))];
         const object: AuditObject = { kind: 'device', id: run.hostname, site: run.site, device: run.hostname };
         yield { object, against: 'running', ...(left.length ? { problem: `${run.hostname} still enforces expired rule${left.length > 1 ? 's' : ''} ${left.map((id) => `${id} (expired ${expired.get(id)!.expires})`).join(', ')}` } : {}) };
       }

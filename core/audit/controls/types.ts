@@ -2,6 +2,7 @@
 // each with the evidence of a problem when there is one. The engine turns that into
 // findings, pass rates, scope and waivers, so controls stay small.
 import type { DeviceIntent } from '../../plan/index.js';
+import type { SeenDevice } from '../../render/index.js';
 import type { Against, AuditInputs, AuditObject, ControlDef } from '../model.js';
 
 export interface Check {
@@ -9,6 +10,8 @@ export interface Check {
   readonly against: Against;
   /** Evidence of the problem; absent when the object passes. */
   readonly problem?: string;
+  /** Why the object could not be judged (a fact the running config does not show); never a pass. */
+  readonly unknown?: string;
 }
 
 export interface ControlContext {
@@ -27,11 +30,11 @@ export interface Control {
   run(ctx: ControlContext): Iterable<Check>;
 }
 
-/** A device as one source sees it: the intent outpost would push, or what it runs. */
-export interface DeviceView {
-  readonly intent: DeviceIntent;
-  readonly against: 'intended' | 'running';
-}
+/**
+ * A device as one source sees it: the intent outpost would push, or (against running)
+ * what its reader saw, beside the intent that names and locates it.
+ */
+export type DeviceView = { readonly intent: DeviceIntent; readonly against: 'intended'; readonly seen?: undefined } | { readonly intent: DeviceIntent; readonly against: 'running'; readonly seen: SeenDevice };
 
 /** Every device in scope, intended and/or running, as the audit's `--against` asks. */
 export function* devices(ctx: ControlContext): Iterable<DeviceView> {
@@ -44,7 +47,7 @@ export function* devices(ctx: ControlContext): Iterable<DeviceView> {
     for (const s of ctx.inputs.sites) for (const d of s.devices) if (inScope(d)) yield { intent: d, against: 'intended' };
   }
   if (ctx.against.includes('running')) {
-    for (const r of ctx.inputs.running ?? []) if (r.intent && inScope(r.intent)) yield { intent: r.intent, against: 'running' };
+    for (const r of ctx.inputs.running ?? []) if (r.intended && r.seen && inScope(r.intended)) yield { intent: r.intended, against: 'running', seen: r.seen };
   }
 }
 

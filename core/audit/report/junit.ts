@@ -27,6 +27,8 @@ function cases(c: ControlResult): string[] {
   for (const f of c.waived) {
     out.push(`    <testcase classname="${cls}" name="${esc(`${f.object.id} [${f.against}]`)}"><skipped message="${esc(`waived until ${f.waiver!.expires} by ${f.waiver!.owner}: ${f.waiver!.reason}`)}"/></testcase>`);
   }
+  // Objects the running config does not show are skipped, never counted as passing.
+  for (const u of c.unknown) out.push(`    <testcase classname="${cls}" name="${esc(`${u.object.id} [${u.against}]`)}"><skipped message="${esc(`not evaluated: ${u.reason}`)}"/></testcase>`);
   const failedPerSite = new Map<string, number>();
   for (const f of [...c.findings, ...c.waived]) failedPerSite.set(f.object.site ?? '-', (failedPerSite.get(f.object.site ?? '-') ?? 0) + 1);
   for (const [site, n] of Object.entries(c.checked).sort()) {
@@ -40,7 +42,7 @@ export function junit(report: AuditReport): string {
   const suites = report.controls.map((c) => {
     const body = cases(c);
     const tests = body.filter((l) => l.trimStart().startsWith('<testcase')).length;
-    const skipped = c.status === 'not-evaluated' ? 1 : c.waived.length;
+    const skipped = c.status === 'not-evaluated' ? 1 : c.waived.length + c.unknown.length;
     return { c, body, tests, failures: c.findings.length, skipped };
   });
   const sum = (k: 'tests' | 'failures' | 'skipped') => suites.reduce((n, s) => n + s[k], 0);

@@ -15,7 +15,7 @@ export function table(report: AuditReport, s: ReturnType<typeof summary>): strin
   for (const c of report.controls) {
     const t = totals(c);
     const rate = c.status === 'not-evaluated' ? '-' : `${t.checked - t.failed}/${t.checked}`;
-    lines.push(`${STATUS[c.status].padEnd(6)}  ${c.severity.padEnd(8)}  ${c.id.padEnd(idw)}  ${rate.padStart(13)}  ${c.title}${c.reason ? ` (not evaluated: ${c.reason})` : ''}`);
+    lines.push(`${STATUS[c.status].padEnd(6)}  ${c.severity.padEnd(8)}  ${c.id.padEnd(idw)}  ${rate.padStart(13)}  ${c.title}${c.reason ? ` (not evaluated: ${c.reason})` : ''}${c.status !== 'not-evaluated' && c.unknown.length ? ` (${c.unknown.length} not evaluated: ${c.unknown[0]!.object.id}: ${c.unknown[0]!.reason}${c.unknown.length > 1 ? ', ...' : ''})` : ''}`);
   }
   for (const c of report.controls) {
     for (const f of [...c.findings, ...c.waived]) {

@@ -2,7 +2,7 @@
 // Aruba AOS-CX, FortiOS): one interactive shell per session, paging off, and each
 // platform's own commit-confirm mechanism, described by a dialect (cisco-ios.ts...).
 import { connectSsh, type SshConnection } from '../ssh.js';
-import type { CheckResult, DeviceConfig, Driver, Session, SshSettings, Target } from '../types.js';
+import { RefusedError, type CheckResult, type DeviceConfig, type Driver, type Session, type SshSettings, type Target } from '../types.js';
 import { Dialogue } from './dialogue.js';
 
 export interface Dialect {
@@ -48,7 +48,7 @@ export class CliSession implements Session {
   async run(command: string, opts: { prompt?: RegExp; allowErrors?: boolean } = {}): Promise<string> {
     const out = await this.dialogue.send(command, opts.prompt);
     const bad = out.split('\n').find((l) => this.dialect.errors.test(l));
-    if (bad && !opts.allowErrors) throw new Error(`${this.target.hostname} refused "${command}": ${bad.trim()}`);
+    if (bad && !opts.allowErrors) throw new RefusedError(`${this.target.hostname} refused "${command}": ${bad.trim()}`);
     return out;
   }
 

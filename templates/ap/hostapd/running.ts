@@ -1,8 +1,8 @@
-// Reads a running hostapd.conf back into the intent shape: each BSS's SSID, its security
-// (from wpa / wpa_key_mgmt) and whether it isolates its clients. The zone and VLAN come
-// from the bridge the BSS joins.
-import type { ApIntent, SsidIntent } from '../../../core/plan/index.js';
+// Reads a running hostapd.conf: each BSS's SSID, its security (from wpa / wpa_key_mgmt),
+// whether it isolates its clients, and the VLAN of the bridge it joins (br-vlan<N>).
+// hostapd.conf carries no NTP, syslog or management service: those stay unknown.
 import type { SsidSecurity } from '../../../core/inventory/index.js';
+import type { SeenAp, SeenSsid } from '../../../core/render/running.js';
 
 function security(keys: Map<string, string>): SsidSecurity {
   if (!keys.get('wpa') || keys.get('wpa') === '0') return 'open';
@@ -12,7 +12,7 @@ function security(keys: Map<string, string>): SsidSecurity {
   return mgmt.some((m) => /PSK|SAE/.test(m)) ? 'wpa2-personal' : 'open';
 }
 
-export function readRunning(text: string, intended: ApIntent): ApIntent {
+export function readRunning(text: string): SeenAp {
   const bsses: Map<string, string>[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -23,12 +23,18 @@ export function readRunning(text: string, intended: ApIntent): ApIntent {
     if (key === 'interface' || key === 'bss') bsses.push(new Map());
     bsses[bsses.length - 1]?.set(key, line.slice(eq + 1));
   }
-  const byVlan = new Map(intended.ssids.map((s) => [s.vlan, s]));
   const ssids = bsses
     .filter((b) => b.has('ssid'))
-    .map((b): SsidIntent => {
-      const vlan = Number(b.get('bridge')?.match(/br-vlan(\d+)/)?.[1] ?? 0);
-      return { ssid: b.get('ssid')!, zone: byVlan.get(vlan)?.zone ?? `vlan-${vlan}`, vlan, security: security(b), isolate: b.get('ap_isolate') === '1' };
+    .map((b): SeenSsid => {
+      const bridge = b.get('bridge');
+      const vlan = bridge?.match(/^br-vlan(\d+)$/)?.[1];
+      return {
+        ssid: b.get('ssid')!,
+        ...(vlan ? { vlan: Number(vlan) } : {}),
+        ...(bridge ? { network: bridge } : {}),
+        security: security(b),
+        isolate: b.get('ap_isolate') === '1',
+      };
     });
-  return { ...intended, ssids };
+  return { kind: 'ap', ssids, mgmtServices: {} };
 }

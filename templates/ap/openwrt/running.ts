@@ -1,9 +1,9 @@
-// Reads an OpenWrt AP's UCI packages (wireless, network, system, dropbear, as pushed)
-// back into the intent shape: each wifi-iface's SSID, encryption and isolation, NTP and
-// syslog servers, and where dropbear listens.
+// Reads an OpenWrt AP's UCI packages (wireless, network, system, dropbear, as pushed):
+// each wifi-iface's SSID, encryption, isolation and the VLAN of its network, NTP and
+// syslog servers, and where dropbear listens. Only the text: what UCI does not say (who
+// may route to the management interface, SNMP) stays unknown.
 import type { SsidSecurity } from '../../../core/inventory/index.js';
-import type { ApIntent, SsidIntent } from '../../../core/plan/index.js';
-import { uciName } from './names.js';
+import type { SeenAp, SeenSsid } from '../../../core/render/running.js';
 
 interface Section {
   readonly type: string;
@@ -38,32 +38,43 @@ function security(encryption: string | undefined): SsidSecurity {
   return 'wpa2-personal';
 }
 
-export function readRunning(text: string, intended: ApIntent): ApIntent {
+export function readRunning(text: string): SeenAp {
   const all = sections(text);
-  const zoneOf = new Map(intended.ssids.map((s) => [uciName(s.zone), s]));
+  // A network's VLAN is the one of the bridge VLAN device it sits on: `br-uplink.<vlan>`.
+  const vlanOf = new Map(
+    all.filter((s) => s.type === 'interface' && s.name).flatMap((s) => {
+      const m = s.options.get('device')?.match(/\.(\d+)$/);
+      return m ? [[s.name!, Number(m[1])] as const] : [];
+    }),
+  );
   const ssids = all
     .filter((s) => s.type === 'wifi-iface' && s.options.get('disabled') !== '1')
-    .map((s): SsidIntent => {
-      const planned = zoneOf.get(s.options.get('network') ?? '');
+    .map((s): SeenSsid => {
+      const network = s.options.get('network');
+      const vlan = network ? vlanOf.get(network) : undefined;
       return {
         ssid: s.options.get('ssid') ?? '',
-        zone: planned?.zone ?? s.options.get('network') ?? '',
-        vlan: planned?.vlan ?? 0,
+        ...(network ? { network } : {}),
+        ...(vlan !== undefined ? { vlan } : {}),
         security: security(s.options.get('encryption')),
         isolate: s.options.get('isolate') === '1',
       };
     });
   const system = all.find((s) => s.type === 'system');
   const logIp = system?.options.get('log_ip');
-  const dropbear = all.filter((s) => s.type === 'dropbear');
-  // dropbear bound to the management interface is reachable as that network is routed: from the NOC and the mgmt zone.
-  const mgmtOnly = dropbear.length > 0 && dropbear.every((s) => s.options.get('Interface') === 'mgmt');
+  const dropbear = all.filter((s) => s.type === 'dropbear' && s.options.get('enable') !== '0');
+  // dropbear on every interface is open to any address that reaches the AP; bound to one
+  // interface, who reaches it is the routing's business, which this text does not show.
+  const everywhere = dropbear.some((s) => !s.options.get('Interface'));
+  const hostname = system?.options.get('hostname');
   return {
-    ...intended,
+    kind: 'ap',
+    ...(hostname ? { hostname } : {}),
     ssids,
     ntp: all.filter((s) => s.type === 'timeserver' && s.options.get('enabled') !== '0').flatMap((s) => s.lists.get('server') ?? []),
     syslog: logIp ? [{ address: logIp, port: Number(system?.options.get('log_port') ?? 514) }] : [],
-    managementFrom: mgmtOnly ? intended.managementFrom : ['0.0.0.0/0'],
-    mgmtServices: { ...intended.mgmtServices, ssh: dropbear.length > 0 },
+    ...(everywhere ? { managementFrom: ['0.0.0.0/0'] } : {}),
+    // telnetd and uhttpd are not UCI packages outpost pushes: telnet, HTTP and SNMP stay unknown.
+    mgmtServices: { ssh: dropbear.length > 0 },
   };
 }

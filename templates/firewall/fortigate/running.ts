@@ -1,10 +1,11 @@
 // Reads a FortiGate's configuration (`show full-configuration` layout, or the script
-// outpost pushed) back into the intent shape: policies as rules in order (each names its
-// outpost rule in its comment), address groups as sets, custom services as ports, the
-// administrators' trusted hosts, management access per interface, NTP, syslog and SNMP.
+// outpost pushed): policies as rules in order (each names its outpost rule in its
+// comment), address groups as sets, custom services as ports, the administrators'
+// trusted hosts, management access per interface, NTP, syslog and SNMP. Only the text:
+// an address object stands for a VLAN's whole network only when the device says so.
 import { net } from '../../../core/inventory/index.js';
-import type { AddressSet, FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../../../core/plan/index.js';
-import type { RuleOrigin } from '../../../core/render/target.js';
+import type { AddressSet, RuleService } from '../../../core/plan/index.js';
+import type { SeenFirewall, SeenMatch, SeenRule } from '../../../core/render/running.js';
 
 /** One `config` block or `edit` entry: its `set` values and what is nested in it. */
 interface Node {
@@ -73,16 +74,39 @@ function portRanges(spec: string[]): { from: number; to: number }[] {
   });
 }
 
-export function readRunning(text: string, intended: FirewallIntent, origin: RuleOrigin): FirewallIntent {
+/** The network a CIDR with host bits is on; undefined for text that is no address. */
+function networkOf(cidrText: string): string | undefined {
+  try {
+    return net.cidr(net.parseCidr(cidrText));
+  } catch {
+    return undefined;
+  }
+}
+
+export function readRunning(text: string): SeenFirewall {
   const root = parse(text);
   const cfg = (path: string) => root.configs.get(path);
 
+  // VLAN interfaces and the network each one is on.
+  const vlanNets = new Map<string, { vlan: number; network: string }>();
+  for (const [name, e] of cfg('system interface')?.entries ?? []) {
+    const vlan = get(e, 'vlanid')[0];
+    const ip = get(e, 'ip');
+    const network = ip.length === 2 ? networkOf(cidr(ip[0]!, ip[1]!)) : undefined;
+    if (vlan && network) vlanNets.set(name, { vlan: Number(vlan), network });
+  }
+
   const objects = new Map<string, string[]>();
+  /** Address objects that are exactly a VLAN interface's network: the device's own zone objects. */
+  const zoneObjects = new Map<string, number>();
   for (const [name, e] of cfg('firewall address')?.entries ?? []) {
     const sub = get(e, 'subnet');
     if (get(e, 'type')[0] === 'iprange') objects.set(name, rangeCidrs(get(e, 'start-ip')[0]!, get(e, 'end-ip')[0]!));
     else if (sub.length === 2) objects.set(name, [cidr(sub[0]!, sub[1]!)]);
     else objects.set(name, ['0.0.0.0/0']);
+    const on = vlanNets.get(get(e, 'associated-interface')[0] ?? '');
+    const addrs = objects.get(name)!;
+    if (on && addrs.length === 1 && addrs[0] === on.network) zoneObjects.set(name, on.vlan);
   }
   const sets: AddressSet[] = [];
   for (const [name, e] of cfg('firewall addrgrp')?.entries ?? []) {
@@ -102,34 +126,31 @@ export function readRunning(text: string, intended: FirewallIntent, origin: Rule
   const servicesOf = (names: string[]): RuleService[] =>
     names.includes('ALL') ? [] : names.flatMap((n) => (n === 'ALL_ICMP' ? [{ proto: 'icmp' as const, ports: [] }] : (custom.get(n) ?? [])));
 
-  const zoneNames = new Set(intended.zones.map((z) => z.name));
-  const isZone = (a: string) => a.startsWith('net-') && zoneNames.has(a.slice(4));
   // An address object used directly in a policy behaves as a set of its own.
   const useObject = (a: string) => {
     if (groups.has(a) || !objects.has(a)) return;
     sets.push({ name: a, addresses: objects.get(a)!, comment: 'address object' });
     groups.add(a);
   };
-  const side = (addrs: string[]): RuleMatch => {
-    if (addrs.includes('all')) return { any: true, zones: [], sets: [] };
-    const named = addrs.filter((a) => !isZone(a));
+  const side = (addrs: string[]): SeenMatch => {
+    if (addrs.includes('all')) return { any: true, vlans: [], ifaces: [], sets: [] };
+    const named = addrs.filter((a) => !zoneObjects.has(a));
     named.forEach(useObject);
-    return { any: false, zones: addrs.filter(isZone).map((a) => a.slice(4)), sets: named };
+    return { any: false, vlans: addrs.filter((a) => zoneObjects.has(a)).map((a) => zoneObjects.get(a)!), ifaces: [], sets: named };
   };
 
-  const rules: FirewallRule[] = [];
+  const rules: SeenRule[] = [];
   for (const [id, p] of cfg('firewall policy')?.entries ?? []) {
     if (get(p, 'status')[0] === 'disable') continue;
-    const ruleId = get(p, 'comments')[0]?.match(/^outpost rule (\S+?):/)?.[1];
-    const source = ruleId ? origin(ruleId.replace(/\.\d+$/, '')) : undefined;
+    const rule = get(p, 'comments')[0]?.match(/^outpost rule (\S+?):/)?.[1];
     rules.push({
-      id: ruleId ?? `policy-${id}`,
+      ...(rule ? { rule } : {}),
+      at: `policy ${id}`,
+      text: get(p, 'name')[0] ?? '',
       action: get(p, 'action')[0] === 'accept' ? 'accept' : 'drop',
       from: side(get(p, 'srcaddr')),
       to: side(get(p, 'dstaddr')),
       services: servicesOf(get(p, 'service')),
-      comment: ruleId ? `running policy ${id}` : `running policy ${id} without an outpost comment: ${get(p, 'name')[0] ?? ''}`,
-      ...(source ? { origin: source } : {}),
     });
   }
 
@@ -143,14 +164,17 @@ export function readRunning(text: string, intended: FirewallIntent, origin: Rule
   const syslog = [...root.configs]
     .filter(([k, n]) => /^log syslogd\d* setting$/.test(k) && get(n, 'status')[0] === 'enable')
     .map(([, n]) => ({ address: get(n, 'server')[0] ?? '', port: Number(get(n, 'port')[0] ?? 514) }));
+  const hostname = get(cfg('system global'), 'hostname')[0];
 
   return {
-    ...intended,
+    kind: 'firewall',
+    ...(hostname ? { hostname } : {}),
     sets,
     rules,
     managementFrom: [...new Set(trusted)],
     ntp,
     syslog,
+    snmpv3Users: [...(cfg('system snmp user')?.entries.keys() ?? [])],
     mgmtServices: {
       ssh: access.includes('ssh'),
       telnet: access.includes('telnet') || get(cfg('system global'), 'admin-telnet')[0] === 'enable',

@@ -6,6 +6,7 @@ import type { FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../..
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
 import { readRunning } from './running.js';
+import { remediate } from './remediate.js';
 
 /** Physical ports per model: the fibre uplink and the trunk towards the distribution switch. */
 export const PORTS: Readonly<Record<string, { wan: string; lan: string }>> = {
@@ -139,4 +140,5 @@ export default defineTarget({
     return [{ suffix: '.conf', content }];
   },
   readRunning,
+  remediate,
 });

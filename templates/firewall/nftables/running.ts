@@ -1,11 +1,12 @@
-// Reads a firewall's running ruleset (`nft -s list ruleset`) back into the intent shape:
-// the forward chain becomes FirewallRules (their comment names the policy rule), the
-// input chain tells which management services are open. Matches outpost does not use
-// are ignored, which can only make a rule look wider than it is: the audit errs on the
-// side of a finding, and the drift control reports the edit itself.
+// Reads a firewall's running ruleset (`nft -s list ruleset`): the forward chain's rules
+// in order (their comment names the policy rule), the sets, and from the input chain
+// which management ports are open and to whom. Matches outpost does not use are ignored,
+// which can only make a rule look wider than it is: the audit errs on the side of a
+// finding, and the drift control reports the edit itself. A ruleset says nothing of NTP,
+// syslog or SNMP, so those stay unknown.
 import { net } from '../../../core/inventory/index.js';
-import type { AddressSet, FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../../../core/plan/index.js';
-import type { RuleOrigin } from '../../../core/render/target.js';
+import type { AddressSet, RuleService } from '../../../core/plan/index.js';
+import type { SeenFirewall, SeenMatch, SeenRule } from '../../../core/render/running.js';
 
 interface Chain {
   readonly name: string;
@@ -72,9 +73,27 @@ export function toCidrs(element: string): string[] {
 
 const tokenize = (line: string) => line.replace(/([{}])/g, ' $1 ').trim().split(/\s+/);
 
-export function readRunning(text: string, intended: FirewallIntent, origin: RuleOrigin): FirewallIntent {
+/** `lan.10` is VLAN 10 on `lan` (the Linux sub-interface name); other names stay names. */
+function addIface(side: { vlans: number[]; ifaces: string[] }, name: string): void {
+  const vlan = name.match(/^[A-Za-z0-9_-]+\.(\d+)$/)?.[1];
+  if (vlan) side.vlans.push(Number(vlan));
+  else side.ifaces.push(name);
+}
+
+/** TCP ports an input-chain line accepts, or undefined when it is not such a line. */
+function acceptedTcp(line: string): number[] | undefined {
+  if (!/\baccept\b/.test(line)) return undefined;
+  const t = tokenize(line);
+  const at = t.findIndex((x, i) => x === 'tcp' && t[i + 1] === 'dport');
+  if (at < 0) return undefined;
+  return values(t, at + 2).items.flatMap((p) => {
+    const r = portRange(p);
+    return Array.from({ length: Math.min(r.to - r.from + 1, 65536) }, (_, i) => r.from + i);
+  });
+}
+
+export function readRunning(text: string): SeenFirewall {
   const { sets: rawSets, chains } = structure(text);
-  const ifaceZone = new Map(intended.zones.map((z) => [z.iface, z.name]));
   const sets: AddressSet[] = [...rawSets].map(([name, elements]) => ({ name, addresses: elements.flatMap(toCidrs), comment: 'running' }));
   const extra = (addresses: string[]) => {
     const name = `running_${sets.length}`;
@@ -82,12 +101,12 @@ export function readRunning(text: string, intended: FirewallIntent, origin: Rule
     return name;
   };
 
-  const rules: FirewallRule[] = [];
+  const rules: SeenRule[] = [];
   for (const [n, line] of (chains.find((c) => c.name === 'forward')?.lines ?? []).entries()) {
     if (/^ct state /.test(line)) continue;
     const t = tokenize(line);
-    const from = { any: true, zones: [] as string[], sets: [] as string[] };
-    const to = { any: true, zones: [] as string[], sets: [] as string[] };
+    const from = { any: true, vlans: [] as number[], ifaces: [] as string[], sets: [] as string[] };
+    const to = { any: true, vlans: [] as number[], ifaces: [] as string[], sets: [] as string[] };
     const services: RuleService[] = [];
     let action: 'accept' | 'drop' | undefined;
     let comment = '';
@@ -97,7 +116,7 @@ export function readRunning(text: string, intended: FirewallIntent, origin: Rule
         const v = values(t, i + 1);
         const side = tok === 'iifname' ? from : to;
         side.any = false;
-        side.zones.push(...v.items.map((x) => ifaceZone.get(x) ?? `iface:${x}`));
+        v.items.forEach((x) => addIface(side, x));
         i = v.next;
       } else if (tok === 'ip' && (t[i + 1] === 'saddr' || t[i + 1] === 'daddr')) {
         const v = values(t, i + 2);
@@ -122,38 +141,28 @@ export function readRunning(text: string, intended: FirewallIntent, origin: Rule
       } else i++;
     }
     if (!action) continue;
-    const source = comment ? origin(comment.replace(/\.\d+$/, '')) : undefined;
-    rules.push({
-      id: comment || `forward-line-${n + 1}`,
-      action,
-      from: from as RuleMatch,
-      to: to as RuleMatch,
-      services,
-      comment: comment ? `running rule ${comment}` : `running rule without comment: ${line}`,
-      ...(source ? { origin: source } : {}),
-    });
+    rules.push({ ...(comment ? { rule: comment } : {}), at: `forward line ${n + 1}`, text: line, action, from: from as SeenMatch, to: to as SeenMatch, services });
   }
 
-  // Management services: what the input chain accepts on the ports that serve them.
+  // Management: the input chain drops by default; every TCP port it accepts is a way in.
+  // sshd's port is not in the ruleset, so any accepted TCP port other than telnet's and
+  // the web's counts as the SSH one.
   const input = chains.find((c) => c.name === 'input')?.lines ?? [];
-  const opens = (ports: number[]) =>
-    input.some((l) => /\baccept\b/.test(l) && /\btcp dport\b/.test(l) && ports.some((p) => new RegExp(`dport (\\{[^}]*\\b${p}\\b[^}]*\\}|${p}\\b)`).test(l)));
-  const mgmtFrom = input
-    .filter((l) => /\baccept\b/.test(l) && new RegExp(`tcp dport ${intended.ssh.port}\\b`).test(l))
-    .flatMap((l) => {
-      const m = l.match(/ip saddr (\{ [^}]* \}|\S+)/);
-      return m ? m[1]!.replace(/[{}]/g, '').split(',').map((s) => s.trim()).filter(Boolean).flatMap(toCidrs) : ['0.0.0.0/0'];
-    });
+  const tcp = input.map((l) => ({ l, ports: acceptedTcp(l) })).filter((x): x is { l: string; ports: number[] } => !!x.ports);
+  const open = (ports: number[]) => tcp.some((x) => x.ports.some((p) => ports.includes(p)));
+  const managementFrom = tcp.flatMap(({ l }) => {
+    const m = l.match(/ip saddr (\{ [^}]* \}|\S+)/);
+    return m ? m[1]!.replace(/[{}]/g, '').split(',').map((s) => s.trim()).filter(Boolean).flatMap(toCidrs) : ['0.0.0.0/0'];
+  });
   return {
-    ...intended,
+    kind: 'firewall',
     sets,
     rules,
-    managementFrom: mgmtFrom,
+    managementFrom: [...new Set(managementFrom)],
     mgmtServices: {
-      ssh: mgmtFrom.length > 0,
-      telnet: opens([23]),
-      http: opens([80, 443, 8080]),
-      snmpCommunities: 0,
+      ssh: tcp.some((x) => x.ports.some((p) => ![23, 80, 443, 8080].includes(p))),
+      telnet: open([23]),
+      http: open([80, 443, 8080]),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../..
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
 import { readRunning } from './running.js';
+import { remediate } from './remediate.js';
 
 const q = (s: string) => `"${s}"`;
 const group = (items: readonly string[]) => (items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`);
@@ -55,4 +56,5 @@ export default defineTarget({
     return [{ suffix: '.nft', content }];
   },
   readRunning,
+  remediate,
 });

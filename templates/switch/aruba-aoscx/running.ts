@@ -1,8 +1,9 @@
-// Reads `show running-config` of an AOS-CX switch back into the intent shape: SSH, telnet
-// and the web server, SNMP communities, the control-plane ACL (who may manage), NTP,
-// syslog and every port outpost lays out.
-import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
+// Reads `show running-config` of an AOS-CX switch: SSH, telnet and the web server, SNMP
+// communities, the control-plane ACL (who may manage), NTP, syslog, VLANs and every
+// interface section. Only the text: a port without a section is not reported.
 import { captures, configBlocks, servers } from '../../../core/render/config-blocks.js';
+import type { SeenPort, SeenSwitch } from '../../../core/render/running.js';
+import { vlanList } from '../cisco-ios/running.js';
 
 /** `10.127.0.0/255.255.0.0` or `any` -> CIDR. */
 function cidr(s: string): string {
@@ -14,7 +15,7 @@ function cidr(s: string): string {
   return `${net}/${bits}`;
 }
 
-export function readRunning(text: string, intended: SwitchIntent): SwitchIntent {
+export function readRunning(text: string): SeenSwitch {
   const all = configBlocks(text);
   const heads = all.map((b) => b.head);
   const applied = heads.map((h) => h.match(/^apply access-list ip (\S+) control-plane/)?.[1]).find(Boolean);
@@ -25,23 +26,37 @@ export function readRunning(text: string, intended: SwitchIntent): SwitchIntent 
     ? acl.body.map((l) => l.match(new RegExp(`^\\d+ permit tcp (\\S+) any eq ${sshPort}$`))?.[1]).filter((x): x is string => !!x).map(cidr)
     : ['0.0.0.0/0'];
 
-  const byName = new Map(all.filter((b) => b.head.startsWith('interface ')).map((b) => [b.head.slice('interface '.length), b.body]));
-  const ports = intended.ports.map((p): SwitchPort => {
-    const body = byName.get(`1/1/${p.index}`);
-    if (!body) return p;
-    const value = (re: RegExp) => body.map((l) => l.match(re)?.[1]).find((x) => x !== undefined);
-    const trunk = body.some((l) => l.startsWith('vlan trunk '));
+  const ports: SeenPort[] = [];
+  for (const b of all) {
+    // Every port of these models is member 1, slot 1: 1/1/N, uplinks included.
+    const m = b.head.match(/^interface (1\/1\/(\d+))$/);
+    if (!m) continue;
+    const value = (re: RegExp) => b.body.map((l) => l.match(re)?.[1]).find((x) => x !== undefined);
+    const trunk = b.body.some((l) => l.startsWith('vlan trunk '));
     const vlan = Number(value(trunk ? /^vlan trunk native (\d+)$/ : /^vlan access (\d+)$/) ?? 1);
-    const auth = body.includes('aaa authentication port-access dot1x authenticator') ? 'dot1x' : body.includes('port-access port-security') ? 'port-security' : 'none';
-    const mode = trunk ? 'trunk' : p.mode === 'parked' && vlan === intended.parkingVlan ? 'parked' : 'access';
-    return { ...p, mode, vlan, auth: trunk ? 'none' : auth, description: value(/^description (.*)$/) ?? '', shutdown: body.includes('shutdown') };
-  });
+    const allowed = value(/^vlan trunk allowed (\S+)$/);
+    const auth = b.body.includes('aaa authentication port-access dot1x authenticator') ? 'dot1x' : b.body.includes('port-access port-security') ? 'port-security' : 'none';
+    ports.push({
+      name: m[1]!,
+      position: { uplink: false, number: Number(m[2]) },
+      mode: trunk ? 'trunk' : 'access',
+      vlan,
+      tagged: trunk && allowed ? vlanList(allowed).filter((v) => v !== vlan) : [],
+      auth: trunk ? 'none' : auth,
+      description: value(/^description (.*)$/) ?? '',
+      shutdown: b.body.includes('shutdown'),
+    });
+  }
 
+  const hostname = heads.find((h) => h.startsWith('hostname '));
   return {
-    ...intended,
+    kind: 'switch',
+    ...(hostname ? { hostname: hostname.slice('hostname '.length) } : {}),
+    vlans: captures(heads, /^vlan (\d+)$/).map(Number),
     ports,
     managementFrom,
     ntp: captures(heads, /^ntp server (\S+)/),
+    snmpv3Users: captures(heads, /^snmpv3 user (\S+)/),
     syslog: servers(heads, /^logging (\d+\.\d+\.\d+\.\d+)(?: udp (\d+))?/, 514),
     mgmtServices: {
       ssh: heads.some((h) => /^ssh server vrf /.test(h)),

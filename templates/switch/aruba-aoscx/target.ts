@@ -6,6 +6,7 @@ import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
 import { readRunning } from './running.js';
+import { remediate } from './remediate.js';
 
 export const portName = (p: SwitchPort): string => `1/1/${p.index}`;
 
@@ -66,4 +67,5 @@ export default defineTarget({
     return [{ suffix: '.cfg', content }];
   },
   readRunning,
+  remediate,
 });

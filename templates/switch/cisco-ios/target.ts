@@ -6,6 +6,7 @@ import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
 import { portName } from './names.js';
 import { readRunning } from './running.js';
+import { remediate } from './remediate.js';
 
 export { portName };
 
@@ -63,4 +64,5 @@ export default defineTarget({
     return [{ suffix: '.cfg', content }];
   },
   readRunning,
+  remediate,
 });
