@@ -14,6 +14,6 @@ export function policyRules(inventoryDir: string, file = policyFileFor(inventory
     const expired = compiled.expired.map((r) =>
       warning('expired-rule', `rule ${r.id} expired on ${r.expires} and is left out of every config`, { ...r.source, path: 'expires' }),
     );
-    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...expired] };
+    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...compiled.diagnostics, ...expired] };
   };
 }

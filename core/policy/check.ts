@@ -2,7 +2,7 @@
 // a VPN role crosses the gateway (and a site firewall when it reaches into a site);
 // a zone crosses its site's firewall.
 import { net, type Inventory, type PortRange } from '../inventory/index.js';
-import type { FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
+import type { AddressSet, FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
 import { evaluate, indexSets, type Packet, type SetIndex } from './evaluate.js';
 import type { Endpoint, PolicyTest } from './model.js';
 
@@ -22,7 +22,12 @@ export interface Enforcement {
   readonly inventory: Inventory;
   readonly sites: readonly SitePlan[];
   readonly pools: ReadonlyMap<string, string>;
-  readonly gateway: { readonly rules: readonly FirewallRule[]; readonly sets: SetIndex };
+  readonly gateway: {
+    readonly rules: readonly FirewallRule[];
+    readonly sets: SetIndex;
+    /** The gateway's compiled sets and rules as rendered, when the caller kept them. */
+    readonly compiled?: { readonly sets: readonly AddressSet[]; readonly rules: readonly FirewallRule[] };
+  };
 }
 
 const host = (cidr: string, offset: number) => {

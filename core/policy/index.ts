@@ -26,8 +26,14 @@ export const today = (): string => new Date().toISOString().slice(0, 10);
 export function enforcement(inv: Inventory, policy: AccessPolicy, date: string): Enforcement & { readonly diagnostics: ReturnType<typeof planInventory>['diagnostics'] } {
   const compiled = compilePolicy(inv, policy, date);
   const plan = planInventory(inv, { rules: compiled.compiler });
-  const gw = compileGateway(inv, policy, plan.sites, date);
-  return { inventory: inv, sites: plan.sites, pools: compiled.pools, gateway: { rules: gw.rules, sets: indexSets(gw.sets) }, diagnostics: plan.diagnostics };
+  const gw = compileGateway(inv, policy, plan.sites, date, compiled.pools);
+  return {
+    inventory: inv,
+    sites: plan.sites,
+    pools: compiled.pools,
+    gateway: { rules: gw.rules, sets: indexSets(gw.sets), compiled: gw },
+    diagnostics: [...compiled.diagnostics, ...plan.diagnostics],
+  };
 }
 export { lintPolicy, ruleLists, type LintFinding, type RuleList } from './lint.js';
 export { covers, sideCovers, servicesCover, type CoverContext } from './cover.js';

@@ -1,0 +1,99 @@
+// Where a rule's traffic passes. A site firewall sees a flow when its source or its
+// destination sits behind it: a zone of the site, a network that overlaps the site's
+// block, or `any`. A role's traffic crosses the VPN gateway first; services and
+// networks beyond every site are reached over the WAN. A rule is placed on every
+// enforcement point one of its (source, destination) pairs passes, and only there.
+import { error, type Diagnostic } from '../diagnostics.js';
+import { net, type Inventory } from '../inventory/index.js';
+import type { AccessRule, Endpoint } from './model.js';
+
+/** What the placement needs to know of a site. */
+export interface Place {
+  readonly code: string;
+  readonly kind: string;
+  readonly zones: ReadonlySet<string>;
+  readonly block: net.Block;
+}
+
+/** `a.b.c.d/n` to a block without a parser object: the compiler's hot path at ACL scale. */
+export function fastCidr(cidr: string): net.Block {
+  const slash = cidr.indexOf('/');
+  const ip = net.ipToInt(slash < 0 ? cidr : cidr.slice(0, slash));
+  const prefix = slash < 0 ? 32 : Number(cidr.slice(slash + 1));
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return { base: (ip & mask) >>> 0, prefix };
+}
+
+export interface Placement {
+  /** Does the endpoint sit behind the site's firewall? */
+  behind(e: Endpoint, place: Place): boolean;
+  /** Can the endpoint be named at the site at all (a zone must exist there)? */
+  resolvable(e: Endpoint, place: Place): boolean;
+}
+
+export function placement(inv: Inventory): Placement {
+  const blocks = new Map<string, net.Block>();
+  const blockOf = (cidr: string) => {
+    let b = blocks.get(cidr);
+    if (!b) blocks.set(cidr, (b = fastCidr(cidr)));
+    return b;
+  };
+  const services = new Map(inv.org.services.map((s) => [s.name, s.addresses.filter((a) => !a.endsWith('/0'))]));
+  return {
+    behind(e, place) {
+      switch (e.kind) {
+        case 'any':
+          return true;
+        case 'zone':
+          return place.zones.has(e.name);
+        case 'net':
+          return net.overlaps(blockOf(e.cidr), place.block);
+        case 'service':
+          return (services.get(e.name) ?? []).some((a) => net.overlaps(blockOf(a), place.block));
+        case 'role':
+          return false;
+      }
+    },
+    resolvable: (e, place) => e.kind !== 'zone' || place.zones.has(e.name),
+  };
+}
+
+/** Indexes of the rule's destinations, each with the sources whose flow to it passes the site. */
+export function pairsAt(rule: AccessRule, place: Place, p: Placement): { dst: number; srcs: number[] }[] {
+  const out: { dst: number; srcs: number[] }[] = [];
+  const srcIn = rule.from.map((s) => p.resolvable(s, place) && p.behind(s, place));
+  const srcOk = rule.from.map((s) => p.resolvable(s, place));
+  rule.to.forEach((d, j) => {
+    if (!p.resolvable(d, place)) return;
+    const dIn = p.behind(d, place);
+    const srcs: number[] = [];
+    rule.from.forEach((_, i) => {
+      if (srcOk[i] && (srcIn[i] || dIn)) srcs.push(i);
+    });
+    if (srcs.length) out.push({ dst: j, srcs });
+  });
+  return out;
+}
+
+const text = (e: Endpoint) => (e.kind === 'any' ? 'any' : e.kind === 'net' ? `net:${e.cidr}` : `${e.kind}:${e.name}`);
+
+/**
+ * Rules that would land on no enforcement point even if `at:` allowed every site: the
+ * silent no-op other policy compilers are blamed for, made an error. A rule that lands
+ * somewhere but is limited away by `at:` is the author's choice and passes.
+ */
+export function placementDiagnostics(rules: readonly AccessRule[], skip: (r: AccessRule) => boolean, places: readonly Place[], p: Placement, zoneSites: (zone: string) => boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [i, r] of rules.entries()) {
+    if (skip(r)) continue;
+    const roles = r.from.some((e) => e.kind === 'role');
+    // The VPN gateway takes a role's rule when one destination exists somewhere.
+    if (roles && r.to.some((d) => d.kind !== 'zone' || zoneSites(d.name))) continue;
+    if (places.some((place) => pairsAt(r, place, p).length > 0)) continue;
+    const why = roles
+      ? `its role sources reach no destination that exists (${r.to.map(text).join(', ')} is at no site)`
+      : `neither its sources (${r.from.map(text).join(', ')}) nor its destinations (${r.to.map(text).join(', ')}) sit behind any site firewall, and it has no role source for the VPN gateway`;
+    out.push(error('rule-lands-nowhere', `rule ${r.id} is enforced nowhere: ${why}; name a site zone or network, or a role`, { ...r.source, path: `rules[${i}]` }));
+  }
+  return out;
+}
