@@ -68,7 +68,8 @@ function netSide(name: string, cidrs: readonly string[], comment: string): Side 
 }
 
 function emit(out: Emit, rule: AccessRule, from: Side, to: Side, services: readonly RuleService[], id: string): void {
-  for (const s of [...from.sets, ...to.sets]) if (!out.sets.has(s.name)) out.sets.set(s.name, { ...s, addresses: [...s.addresses] });
+  for (const s of from.sets) if (!out.sets.has(s.name)) out.sets.set(s.name, s);
+  for (const s of to.sets) if (!out.sets.has(s.name)) out.sets.set(s.name, s);
   out.rules.push({
     id,
     action: rule.action === 'allow' ? 'accept' : 'drop',
@@ -92,23 +93,37 @@ function emitPairs(out: Emit, r: AccessRule, groups: readonly { side: Side; dsts
   pairs.forEach(([s, j], k) => emit(out, r, s, dsts[j]!, services[j]!, split ? `${r.id}.${k + 1}` : r.id));
 }
 
+function dstSide(inv: Inventory, r: AccessRule, j: number): Side {
+  const d = r.to[j]!;
+  if (d.kind === 'any') return { match: ANY, sets: [] };
+  if (d.kind === 'zone') return { match: { ...none, zones: [d.name] }, sets: [] };
+  if (d.kind === 'service') return serviceSide(inv, d.name);
+  return netSide(setName('net', `${r.id}_${j}`), [(d as { cidr: string }).cidr], `rule ${r.id}`);
+}
+
+function srcSide(r: AccessRule, i: number, pools: ReadonlyMap<string, string>): Side {
+  const e = r.from[i]!;
+  if (e.kind === 'any') return { match: ANY, sets: [] };
+  if (e.kind === 'zone') return { match: { ...none, zones: [e.name] }, sets: [] };
+  if (e.kind === 'role') return roleSide(pools, e.name);
+  return netSide(setName('net', `${r.id}_src`), [(e as { cidr: string }).cidr], `rule ${r.id}`);
+}
+
 /** A site firewall's part of one rule. */
 function compileAtSite(out: Emit, inv: Inventory, r: AccessRule, place: Place, p: Placement, pools: ReadonlyMap<string, string>): void {
   const pairs = pairsAt(r, place, p);
   if (!pairs.length) return;
+  if (pairs.length === 1 && r.from.length === 1) {
+    // The ACL shape (one source, one destination here): no grouping to do.
+    const j = pairs[0]!.dst;
+    emit(out, r, srcSide(r, 0, pools), dstSide(inv, r, j), servicesFor(r, r.to[j]!, inv), r.id);
+    return;
+  }
   const dsts: (Side | undefined)[] = r.to.map(() => undefined);
   const services: RuleService[][] = r.to.map(() => []);
   for (const { dst: j } of pairs) {
-    const d = r.to[j]!;
-    dsts[j] =
-      d.kind === 'any'
-        ? { match: ANY, sets: [] }
-        : d.kind === 'zone'
-          ? { match: { ...none, zones: [d.name] }, sets: [] }
-          : d.kind === 'service'
-            ? serviceSide(inv, d.name)
-            : netSide(setName('net', `${r.id}_${j}`), [(d as { cidr: string }).cidr], `rule ${r.id}`);
-    services[j] = servicesFor(r, d, inv);
+    dsts[j] = dstSide(inv, r, j);
+    services[j] = servicesFor(r, r.to[j]!, inv);
   }
   // Sources group as before: the rule's zones together, any, each role, the networks.
   const usedBy = new Map<number, Set<number>>();
@@ -184,10 +199,7 @@ export function compileGateway(
   const out = newEmit();
   for (const r of live) {
     const dsts = r.to.map((d, j): Side | undefined => {
-      if (d.kind === 'any') return { match: ANY, sets: [] };
-      if (d.kind === 'service') return serviceSide(inv, d.name);
-      if (d.kind === 'net') return netSide(setName('net', `${r.id}_${j}`), [d.cidr], `rule ${r.id}`);
-      if (d.kind !== 'zone') return undefined;
+      if (d.kind !== 'zone') return dstSide(inv, r, j);
       const subnets = sites.filter((s) => appliesAt(r, s)).flatMap((s) => s.zones.filter((z) => z.name === d.name).map((z) => z.subnet));
       if (!subnets.length) return undefined;
       return netSide(setName('zone', `${r.id}_${d.name}`), subnets, `zone ${d.name} at the sites of rule ${r.id}`);

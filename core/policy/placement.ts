@@ -24,6 +24,14 @@ export function fastCidr(cidr: string): net.Block {
   return { base: (ip & mask) >>> 0, prefix };
 }
 
+interface Range {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const rangeOf = (b: net.Block): Range => ({ lo: b.base, hi: b.base + 2 ** (32 - b.prefix) - 1 });
+const meets = (a: Range, b: Range) => a.lo <= b.hi && b.lo <= a.hi;
+
 export interface Placement {
   /** Does the endpoint sit behind the site's firewall? */
   behind(e: Endpoint, place: Place): boolean;
@@ -32,13 +40,20 @@ export interface Placement {
 }
 
 export function placement(inv: Inventory): Placement {
-  const blocks = new Map<string, net.Block>();
-  const blockOf = (cidr: string) => {
-    let b = blocks.get(cidr);
-    if (!b) blocks.set(cidr, (b = fastCidr(cidr)));
-    return b;
+  // Parsed once per distinct network, however many sites ask.
+  const ranges = new Map<string, Range>();
+  const rangeFor = (cidr: string) => {
+    let r = ranges.get(cidr);
+    if (!r) ranges.set(cidr, (r = rangeOf(fastCidr(cidr))));
+    return r;
   };
-  const services = new Map(inv.org.services.map((s) => [s.name, s.addresses.filter((a) => !a.endsWith('/0'))]));
+  const sites = new WeakMap<net.Block, Range>();
+  const siteRange = (b: net.Block) => {
+    let r = sites.get(b);
+    if (!r) sites.set(b, (r = rangeOf(b)));
+    return r;
+  };
+  const services = new Map(inv.org.services.map((s) => [s.name, s.addresses.filter((a) => !a.endsWith('/0')).map(rangeFor)]));
   return {
     behind(e, place) {
       switch (e.kind) {
@@ -47,9 +62,11 @@ export function placement(inv: Inventory): Placement {
         case 'zone':
           return place.zones.has(e.name);
         case 'net':
-          return net.overlaps(blockOf(e.cidr), place.block);
-        case 'service':
-          return (services.get(e.name) ?? []).some((a) => net.overlaps(blockOf(a), place.block));
+          return meets(rangeFor(e.cidr), siteRange(place.block));
+        case 'service': {
+          const site = siteRange(place.block);
+          return (services.get(e.name) ?? []).some((r) => meets(r, site));
+        }
         case 'role':
           return false;
       }
@@ -61,17 +78,26 @@ export function placement(inv: Inventory): Placement {
 /** Indexes of the rule's destinations, each with the sources whose flow to it passes the site. */
 export function pairsAt(rule: AccessRule, place: Place, p: Placement): { dst: number; srcs: number[] }[] {
   const out: { dst: number; srcs: number[] }[] = [];
-  const srcIn = rule.from.map((s) => p.resolvable(s, place) && p.behind(s, place));
-  const srcOk = rule.from.map((s) => p.resolvable(s, place));
-  rule.to.forEach((d, j) => {
-    if (!p.resolvable(d, place)) return;
+  const from = rule.from;
+  // Most ACL rules have one source: no per-site arrays for them.
+  const one = from.length === 1 ? from[0]! : undefined;
+  const oneOk = one ? p.resolvable(one, place) : false;
+  const oneIn = one && oneOk ? p.behind(one, place) : false;
+  if (one && !oneOk) return out;
+  const srcOk = one ? [] : from.map((s) => p.resolvable(s, place));
+  const srcIn = one ? [] : from.map((s, i) => srcOk[i]! && p.behind(s, place));
+  for (let j = 0; j < rule.to.length; j++) {
+    const d = rule.to[j]!;
+    if (!p.resolvable(d, place)) continue;
+    if (one) {
+      if (oneIn || p.behind(d, place)) out.push({ dst: j, srcs: [0] });
+      continue;
+    }
     const dIn = p.behind(d, place);
     const srcs: number[] = [];
-    rule.from.forEach((_, i) => {
-      if (srcOk[i] && (srcIn[i] || dIn)) srcs.push(i);
-    });
+    for (let i = 0; i < from.length; i++) if (srcOk[i] && (srcIn[i] || dIn)) srcs.push(i);
     if (srcs.length) out.push({ dst: j, srcs });
-  });
+  }
   return out;
 }
 
