@@ -2,17 +2,11 @@ import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
 import { registerAnalysis } from './policy-analysis.js';
+import { registerCheck } from './access-check.js';
 
 interface PolicyFlags extends CommonFlags {
   readonly policy?: string;
   readonly date?: string;
-}
-
-interface CheckFlags extends PolicyFlags {
-  readonly from: string;
-  readonly to: string;
-  readonly port?: string;
-  readonly site?: string;
 }
 
 async function context(flags: PolicyFlags) {
@@ -27,6 +21,8 @@ async function context(flags: PolicyFlags) {
   const date = flags.date ?? policy.today();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date takes YYYY-MM-DD, not ${date}`);
   const enf = policy.enforcement(inv.value, loaded.value, date);
+  // A rule enforced nowhere (or a plan error) makes every answer meaningless: report it.
+  if (enf.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics, ...enf.diagnostics] };
   return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics, ...enf.diagnostics], policy: loaded.value, enf, lib: policy };
 }
 
@@ -64,40 +60,6 @@ export function register(program: Command): void {
     });
 
   const access = program.command('access').description('who can reach what, and through which rule');
-  withJson(withInventory(withPolicy(access.command('check'))))
-    .description('is a flow allowed, and which policy rule (file:line) and rendered rule decide it')
-    .requiredOption('--from <endpoint>', 'role:<name>, zone:<name> or net:<cidr>')
-    .requiredOption('--to <endpoint>', 'service:<name>, zone:<name> or net:<cidr>')
-    .option('--port <port>', 'e.g. 443/tcp (default: the service\'s first port)')
-    .option('-s, --site <code>', 'the site, when a zone is involved')
-    .addHelpText('after', '\nExit 0 when allowed, 1 when denied.\n\nExamples:\n  outpost access check --from role:tracing-agent --to service:tracing-app\n  outpost access check --from zone:guest --to zone:staff --port 445/tcp --site vac-esch')
-    .action(async (flags: CheckFlags) => {
-      const out = outputFor(flags);
-      const ctx = await context(flags);
-      if (!ctx.enf) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
-      const ep = /^(any|(role|zone|service):[a-z][a-z0-9-]*|net:\d+\.\d+\.\d+\.\d+\/\d+)$/;
-      if (!ep.test(flags.from) || !ep.test(flags.to)) throw new UsageError('--from and --to take role:<name>, zone:<name>, service:<name> or net:<cidr>');
-      if (flags.port && !/^\d{1,5}\/(tcp|udp)$/.test(flags.port)) throw new UsageError(`--port takes e.g. 443/tcp, not ${flags.port}`);
-      const { parsePortSpec } = await import('../../core/inventory/index.js');
-      const from = ctx.lib.parseEndpoint(flags.from);
-      const to = ctx.lib.parseEndpoint(flags.to);
-      if ((from.kind === 'zone' || to.kind === 'zone') && !flags.site) throw new UsageError('a zone lives at a site: pass --site CODE');
-      let answer;
-      try {
-        answer = ctx.lib.check(ctx.enf, from, to, flags.port ? parsePortSpec(flags.port) : undefined, flags.site);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-      const hops = answer.hops.map((h) => ({
-        at: h.at,
-        allowed: h.allowed,
-        rule: h.rule ? { id: h.rule.id, policy: h.rule.origin ? `${h.rule.origin.file}:${h.rule.origin.line}` : null, comment: h.rule.comment } : null,
-      }));
-      if (flags.json) out.json({ allowed: answer.allowed, from: flags.from, to: flags.to, packet: answer.packet, hops });
-      out.result(`${answer.allowed ? 'ALLOWED' : 'DENIED'}: ${flags.from} -> ${flags.to} ${answer.packet.proto}${answer.packet.port ? `/${answer.packet.port}` : ''} (${answer.packet.src} -> ${answer.packet.dst})`);
-      for (const h of hops) out.result(`  ${h.at}: ${h.allowed ? 'accept' : 'drop'} by ${h.rule ? `rule ${h.rule.id} (${h.rule.policy}) "${h.rule.comment}"` : 'default deny (no rule matches)'}`);
-      process.exitCode = answer.allowed ? EXIT.OK : EXIT.FINDINGS;
-    });
-
+  registerCheck(access, context, withPolicy);
   registerAnalysis(policy, access, context, withPolicy);
 }

@@ -1,10 +1,12 @@
-// "Can X reach Y on port P, and which rule decides?" answered on the compiled intent:
-// a VPN role crosses the gateway (and a site firewall when it reaches into a site);
-// a zone crosses its site's firewall.
+// "Can X reach Y on port P, and which rule decides?" answered on the compiled intent for
+// any two addresses: each is located (zone, site, role pool, beyond), and the flow is
+// decided at every enforcement point on its path: the VPN gateway for the VPN range,
+// the firewall of the site it leaves and of the site it enters.
 import { net, type Inventory, type PortRange } from '../inventory/index.js';
 import type { AddressSet, FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
 import { evaluate, indexSets, type Packet, type SetIndex } from './evaluate.js';
 import type { Endpoint, PolicyTest } from './model.js';
+import { locator, siteOf, type Locator, type Whereabouts } from './locate.js';
 
 export interface Hop {
   readonly at: string;
@@ -14,8 +16,12 @@ export interface Hop {
 
 export interface Answer {
   readonly allowed: boolean;
+  /** Every enforcement point on the path; none when the path crosses no firewall of outpost's. */
   readonly hops: readonly Hop[];
   readonly packet: Packet;
+  /** Where the source and the destination sit. */
+  readonly from?: Whereabouts;
+  readonly to?: Whereabouts;
 }
 
 export interface Enforcement {
@@ -62,30 +68,68 @@ export function defaultPort(to: Endpoint, inv: Inventory): PortRange | undefined
   return to.kind === 'service' ? inv.org.services.find((s) => s.name === to.name)!.ports[0] : undefined;
 }
 
+/** One enforcement point on a flow's path, with the zones the packet has there. */
+export interface PathHop {
+  /** A site code, or undefined for the VPN gateway. */
+  readonly site?: string;
+  readonly srcZone?: string;
+  readonly dstZone?: string;
+}
+
+/**
+ * The enforcement points a flow crosses, in order: the VPN gateway when it comes from the
+ * VPN range, the firewall of the site it leaves, the firewall of the site it enters.
+ */
+export function pathOf(src: Whereabouts, dst: Whereabouts): PathHop[] {
+  const hops: PathHop[] = [];
+  if (src.kind === 'role' || src.kind === 'vpn') hops.push({});
+  const s = siteOf(src);
+  const t = siteOf(dst);
+  const dstZone = dst.kind === 'zone' ? dst.zone : undefined;
+  if (s) hops.push({ site: s, ...(src.kind === 'zone' ? { srcZone: src.zone } : {}), ...(t === s && dstZone ? { dstZone } : {}) });
+  if (t && t !== s) hops.push({ site: t, ...(dstZone ? { dstZone } : {}) });
+  return hops;
+}
+
+const locators = new WeakMap<Enforcement, Locator>();
+
+/** The enforcement's address locator, built once per enforcement. */
+export function locate(enf: Enforcement): Locator {
+  let l = locators.get(enf);
+  if (!l) locators.set(enf, (l = locator(enf.sites, enf.pools, enf.inventory.org.addressPlan.vpn)));
+  return l;
+}
+
+/** "Is this address allowed to reach that one on this port, and which rule decides at each hop?" */
+export function checkAddresses(enf: Enforcement, srcIp: string, dstIp: string, port: PortRange | 'icmp'): Answer {
+  const where = locate(enf);
+  const from = where(net.ipToInt(srcIp));
+  const to = where(net.ipToInt(dstIp));
+  const hops: Hop[] = [];
+  const base = { src: srcIp, dst: dstIp, ...(port === 'icmp' ? { proto: 'icmp' as const } : { proto: port.proto, port: port.from }) };
+  for (const h of pathOf(from, to)) {
+    const packet: Packet = { ...base, ...(h.srcZone ? { srcZone: h.srcZone } : {}), ...(h.dstZone ? { dstZone: h.dstZone } : {}) };
+    if (!h.site) {
+      const v = evaluate(enf.gateway.rules, enf.gateway.sets, packet);
+      hops.push({ at: 'vpn-gateway', allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
+      continue;
+    }
+    const fw = enf.sites.find((x) => x.code === h.site)?.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
+    if (!fw) continue;
+    const v = evaluate(fw.rules, indexSets(fw.sets), packet);
+    hops.push({ at: fw.hostname, allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
+  }
+  const packet: Packet = { ...base, ...(from.kind === 'zone' ? { srcZone: from.zone } : {}), ...(to.kind === 'zone' ? { dstZone: to.zone } : {}) };
+  return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops, packet, from, to };
+}
+
 export function check(enf: Enforcement, from: Endpoint, to: Endpoint, port: PortRange | 'icmp' | undefined, siteCode?: string): Answer {
   const site = siteCode ? enf.sites.find((s) => s.code === siteCode) : undefined;
   if (siteCode && !site) throw new Error(`unknown site ${siteCode}`);
   const src = address(from, enf, site);
   const dst = address(to, enf, site);
   const p = port ?? defaultPort(to, enf.inventory) ?? { proto: 'tcp' as const, from: 443, to: 443 };
-  const packet: Packet = {
-    ...(src.zone ? { srcZone: src.zone } : {}),
-    src: src.ip,
-    ...(dst.zone ? { dstZone: dst.zone } : {}),
-    dst: dst.ip,
-    ...(p === 'icmp' ? { proto: 'icmp' as const } : { proto: p.proto, port: p.from }),
-  };
-  const hops: Hop[] = [];
-  const fw = site?.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
-  if (from.kind === 'role') {
-    const v = evaluate(enf.gateway.rules, enf.gateway.sets, { ...packet, srcZone: undefined, dstZone: undefined } as Packet);
-    hops.push({ at: 'vpn-gateway', allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-  }
-  if (fw && (from.kind === 'zone' || to.kind === 'zone')) {
-    const v = evaluate(fw.rules, indexSets(fw.sets), packet);
-    hops.push({ at: fw.hostname, allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-  }
-  return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops, packet };
+  return checkAddresses(enf, src.ip, dst.ip, p);
 }
 
 export interface TestResult {
