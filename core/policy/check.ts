@@ -4,7 +4,8 @@
 // the firewall of the site it leaves and of the site it enters.
 import { net, type Inventory, type PortRange } from '../inventory/index.js';
 import type { AddressSet, FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
-import { evaluate, indexSets, type Packet, type SetIndex } from './evaluate.js';
+import { indexSets, type Packet, type SetIndex } from './evaluate.js';
+import { fastList, type FastList } from './fast.js';
 import type { Endpoint, PolicyTest } from './model.js';
 import { locator, siteOf, type Locator, type Whereabouts } from './locate.js';
 
@@ -100,27 +101,53 @@ export function locate(enf: Enforcement): Locator {
   return l;
 }
 
+export interface FastHop {
+  readonly at: string;
+  readonly allowed: boolean;
+  readonly rule?: FirewallRule;
+}
+
+export type FastChecker = (src: number, dst: number, proto: 'tcp' | 'udp' | 'icmp', port: number | undefined) => { allowed: boolean; hops: FastHop[]; from: Whereabouts; to: Whereabouts };
+
+const checkers = new WeakMap<Enforcement, FastChecker>();
+
+/**
+ * The decision for many questions against one enforcement: every rule list compiled to
+ * closures once (fastList), addresses as integers. A property test holds its answers,
+ * deciding rule included, to evaluate() on a naive reading of the path.
+ */
+export function fastChecker(enf: Enforcement): FastChecker {
+  const hit = checkers.get(enf);
+  if (hit) return hit;
+  const where = locate(enf);
+  const gateway = { at: 'vpn-gateway', list: fastList(enf.gateway.rules, enf.gateway.sets) };
+  const fws = new Map<string, { at: string; list: FastList }>();
+  for (const site of enf.sites) {
+    const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
+    if (fw) fws.set(site.code, { at: fw.hostname, list: fastList(fw.rules, indexSets(fw.sets)) });
+  }
+  const checker: FastChecker = (src, dst, proto, port) => {
+    const from = where(src);
+    const to = where(dst);
+    const hops: FastHop[] = [];
+    for (const h of pathOf(from, to)) {
+      const fw = h.site === undefined ? gateway : fws.get(h.site);
+      if (!fw) continue;
+      const rule = fw.list({ srcZone: h.srcZone, src, dstZone: h.dstZone, dst, proto, port });
+      hops.push(rule ? { at: fw.at, allowed: rule.action === 'accept', rule } : { at: fw.at, allowed: false });
+    }
+    return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops, from, to };
+  };
+  checkers.set(enf, checker);
+  return checker;
+}
+
 /** "Is this address allowed to reach that one on this port, and which rule decides at each hop?" */
 export function checkAddresses(enf: Enforcement, srcIp: string, dstIp: string, port: PortRange | 'icmp'): Answer {
-  const where = locate(enf);
-  const from = where(net.ipToInt(srcIp));
-  const to = where(net.ipToInt(dstIp));
-  const hops: Hop[] = [];
   const base = { src: srcIp, dst: dstIp, ...(port === 'icmp' ? { proto: 'icmp' as const } : { proto: port.proto, port: port.from }) };
-  for (const h of pathOf(from, to)) {
-    const packet: Packet = { ...base, ...(h.srcZone ? { srcZone: h.srcZone } : {}), ...(h.dstZone ? { dstZone: h.dstZone } : {}) };
-    if (!h.site) {
-      const v = evaluate(enf.gateway.rules, enf.gateway.sets, packet);
-      hops.push({ at: 'vpn-gateway', allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-      continue;
-    }
-    const fw = enf.sites.find((x) => x.code === h.site)?.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
-    if (!fw) continue;
-    const v = evaluate(fw.rules, indexSets(fw.sets), packet);
-    hops.push({ at: fw.hostname, allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-  }
-  const packet: Packet = { ...base, ...(from.kind === 'zone' ? { srcZone: from.zone } : {}), ...(to.kind === 'zone' ? { dstZone: to.zone } : {}) };
-  return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops, packet, from, to };
+  const a = fastChecker(enf)(net.ipToInt(srcIp), net.ipToInt(dstIp), base.proto, port === 'icmp' ? undefined : port.from);
+  const packet: Packet = { ...base, ...(a.from.kind === 'zone' ? { srcZone: a.from.zone } : {}), ...(a.to.kind === 'zone' ? { dstZone: a.to.zone } : {}) };
+  return { allowed: a.allowed, hops: a.hops, packet, from: a.from, to: a.to };
 }
 
 export function check(enf: Enforcement, from: Endpoint, to: Endpoint, port: PortRange | 'icmp' | undefined, siteCode?: string): Answer {

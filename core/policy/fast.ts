@@ -1,9 +1,8 @@
 // A rule list turned into closures over integer ranges, for deciding many packets against
 // one compiled policy (diff, matrix, batch checks). Same semantics as evaluate(): ordered,
 // first match wins, default deny; sets on one side intersect, zones name the interface.
-import type { FirewallIntent, FirewallRule, RuleMatch } from '../plan/index.js';
-import { locate, pathOf, type Enforcement } from './check.js';
-import { indexSets, type SetIndex } from './evaluate.js';
+import type { FirewallRule, RuleMatch } from '../plan/index.js';
+import type { SetIndex } from './evaluate.js';
 
 type Side = (zone: string | undefined, ip: number) => boolean;
 
@@ -48,36 +47,5 @@ export function fastList(rules: readonly FirewallRule[], sets: SetIndex): FastLi
       }
     }
     return undefined;
-  };
-}
-
-export interface FastHop {
-  readonly at: string;
-  readonly allowed: boolean;
-  readonly rule?: FirewallRule;
-}
-
-/**
- * checkAddresses() for many questions against one enforcement: every rule list compiled
- * to closures once, addresses as integers. Answers are identical (the property test holds
- * them to evaluate()).
- */
-export function fastChecker(enf: Enforcement): (src: number, dst: number, proto: 'tcp' | 'udp' | 'icmp', port: number | undefined) => { allowed: boolean; hops: FastHop[] } {
-  const where = locate(enf);
-  const gateway = fastList(enf.gateway.rules, enf.gateway.sets);
-  const fws = new Map<string, { at: string; list: FastList }>();
-  for (const site of enf.sites) {
-    const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
-    if (fw) fws.set(site.code, { at: fw.hostname, list: fastList(fw.rules, indexSets(fw.sets)) });
-  }
-  return (src, dst, proto, port) => {
-    const hops: FastHop[] = [];
-    for (const h of pathOf(where(src), where(dst))) {
-      const fw = h.site === undefined ? { at: 'vpn-gateway', list: gateway } : fws.get(h.site);
-      if (!fw) continue;
-      const rule = fw.list({ srcZone: h.srcZone, src, dstZone: h.dstZone, dst, proto, port });
-      hops.push(rule ? { at: fw.at, allowed: rule.action === 'accept', rule } : { at: fw.at, allowed: false });
-    }
-    return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops };
   };
 }

@@ -12,7 +12,7 @@ export * from './model.js';
 export { loadPolicy, parseEndpoint } from './load.js';
 export { compilePolicy, compileGateway, rolePools, isExpired, setName, type CompiledPolicy } from './compile.js';
 export { evaluate, indexSets, type Packet, type Verdict } from './evaluate.js';
-export { address, defaultPort, check, checkAddresses, locate, pathOf, runTests, type Answer, type Enforcement, type Hop, type PathHop, type TestResult } from './check.js';
+export { address, defaultPort, check, checkAddresses, fastChecker, locate, pathOf, type FastChecker, type FastHop, runTests, type Answer, type Enforcement, type Hop, type PathHop, type TestResult } from './check.js';
 export { locator, whereText, type Locator, type Whereabouts } from './locate.js';
 
 /** The access policy beside an inventory folder: <inventory>/../policies/access.yaml. */
@@ -41,4 +41,4 @@ export { covers, sideCovers, servicesCover, type CoverContext } from './cover.js
 export { decider, portUniverse, forEachFlow, portText, endpointText, type Decider, type Flow, type Port } from './flows.js';
 export { diffPolicies, type FlowChange, type PolicyDiff } from './diff.js';
 export { accessMatrix, matrixHtml, type AccessMatrix, type MatrixCell, type MatrixRow } from './matrix.js';
-export { fastList, fastChecker, type FastList, type FastPacket, type FastHop } from './fast.js';
+export { fastList, type FastList, type FastPacket } from './fast.js';
