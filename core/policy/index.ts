@@ -42,3 +42,4 @@ export { decider, portUniverse, forEachFlow, portText, endpointText, type Decide
 export { diffPolicies, type FlowChange, type PolicyDiff } from './diff.js';
 export { accessMatrix, matrixHtml, type AccessMatrix, type MatrixCell, type MatrixRow } from './matrix.js';
 export { fastList, type FastList, type FastPacket } from './fast.js';
+export { mutationCoverage, mutationsOf, type CoverageReport, type Mutation } from './mutate.js';
