@@ -26,6 +26,8 @@ declare -A NEED=(
   # delivery: the on-device rollback timer (setsid) and nftables normalisation (unshare -n)
   [unshare]=util-linux
   [setsid]=util-linux
+  # the lab twin's ICMP probes (a policy test with port: icmp)
+  [ping]=iputils-ping
 )
 
 missing=()
