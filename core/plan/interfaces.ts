@@ -17,9 +17,13 @@ interface Span {
   readonly hi: number;
 }
 
+/** `a.b.c.d[/n]` as an integer span; set addresses come validated from the compiler. */
 const span = (cidr: string): Span => {
-  const b = net.parseCidr(cidr.includes('/') ? cidr : `${cidr}/32`);
-  return { lo: b.base, hi: net.last(b) };
+  const slash = cidr.indexOf('/');
+  const prefix = slash < 0 ? 32 : Number(cidr.slice(slash + 1));
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const lo = (net.ipToInt(slash < 0 ? cidr : cidr.slice(0, slash)) & mask) >>> 0;
+  return { lo, hi: lo + net.size(prefix) - 1 };
 };
 
 /** One firewall's interface resolver; set addresses and zone subnets are parsed once. */

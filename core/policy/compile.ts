@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { type Inventory, type PortRange } from '../inventory/index.js';
 import { allocateAddresses, type AddressSet, type FirewallRule, type RuleCompiler, type RuleMatch, type RuleService, type SitePlan } from '../plan/index.js';
 import type { AccessPolicy, AccessRule, Endpoint } from './model.js';
-import { fastCidr, pairsAt, placement, placementDiagnostics, type Place, type Placement } from './placement.js';
+import { fastCidr, landsAt, pairsAt, placement, placementDiagnostics, type Place, type Placement } from './placement.js';
 import { rolePools } from './pools.js';
 
 export { rolePools } from './pools.js';
@@ -37,6 +37,17 @@ function servicesFor(rule: AccessRule, dst: Endpoint, inv: Inventory): RuleServi
 }
 
 const none: RuleMatch = { any: false, zones: [], sets: [] };
+
+// Sets in the order localeCompare gives. Compiled names are [a-z0-9_] only, where that
+// order is the code point order with '_' before the digits: thousands of sets sort on
+// plain string keys instead of a collator.
+const collator = new Intl.Collator();
+function sortSets(sets: AddressSet[]): AddressSet[] {
+  if (!sets.every((s) => /^[a-z0-9_]+$/.test(s.name))) return sets.sort((a, b) => collator.compare(a.name, b.name));
+  const keyed = sets.map((s) => ({ s, k: s.name.replaceAll('_', ' ') }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.s);
+}
 const ANY: RuleMatch = { any: true, zones: [], sets: [] };
 
 interface Emit {
@@ -111,6 +122,7 @@ function srcSide(r: AccessRule, i: number, pools: ReadonlyMap<string, string>): 
 
 /** A site firewall's part of one rule. */
 function compileAtSite(out: Emit, inv: Inventory, r: AccessRule, place: Place, p: Placement, pools: ReadonlyMap<string, string>): void {
+  if (!landsAt(r, place, p)) return;
   const pairs = pairsAt(r, place, p);
   if (!pairs.length) return;
   if (pairs.length === 1 && r.from.length === 1) {
@@ -171,19 +183,36 @@ export function compilePolicy(inv: Inventory, policy: AccessPolicy, today: strin
   const live = policy.rules.filter((r) => !isExpired(r, today));
   const expired = policy.rules.filter((r) => isExpired(r, today));
   const p = placement(inv);
-  const compiler: RuleCompiler = (site) => {
-    const place = placeOf(site);
-    const out = newEmit();
-    for (const r of live) if (appliesAt(r, site)) compileAtSite(out, inv, r, place, p, pools);
-    return { sets: [...out.sets.values()].sort((a, b) => a.name.localeCompare(b.name)), rules: out.rules, diagnostics: [] };
-  };
   const addresses = allocateAddresses(inv);
   const places: Place[] = inv.sites.flatMap((s) => {
     const a = addresses.sites.get(s.code);
     return a ? [{ code: s.code, kind: s.kind, zones: new Set(s.zones.map((z) => z.zone)), block: a.block }] : [];
   });
+  // Where each live rule lands, `at:` aside: asked once per rule and site, then used both
+  // for the diagnostics and by every site's compile (in rule order).
+  const landing = new Map<string, AccessRule[]>(places.map((x) => [x.code, []]));
+  const nowhere = new Set<AccessRule>();
+  for (const r of live) {
+    let somewhere = false;
+    for (const x of places) {
+      if (!p.lands(r, x)) continue;
+      landing.get(x.code)!.push(r);
+      somewhere = true;
+    }
+    if (!somewhere) nowhere.add(r);
+  }
+  const compiler: RuleCompiler = (site) => {
+    const place = placeOf(site);
+    const known = places.find((x) => x.code === site.code);
+    // The plan's site is the one placed above unless a caller hands in another.
+    const same = known && known.block.base === place.block.base && known.block.prefix === place.block.prefix && [...place.zones].every((z) => known.zones.has(z));
+    const rules = same ? landing.get(site.code)! : live;
+    const out = newEmit();
+    for (const r of rules) if (appliesAt(r, site)) compileAtSite(out, inv, r, place, p, pools);
+    return { sets: sortSets([...out.sets.values()]), rules: out.rules, diagnostics: [] };
+  };
   const zoneSites = (zone: string) => places.some((x) => x.zones.has(zone));
-  const diagnostics = placementDiagnostics(policy.rules, (r) => isExpired(r, today), places, p, zoneSites);
+  const diagnostics = placementDiagnostics(policy.rules, (r) => isExpired(r, today) || !nowhere.has(r), places, p, zoneSites);
   return { pools, compiler, expired, diagnostics };
 }
 
@@ -209,5 +238,5 @@ export function compileGateway(
     const groups = r.from.flatMap((e) => (e.kind === 'role' ? [{ side: roleSide(pools, e.name), dsts: every }] : []));
     emitPairs(out, r, groups, dsts, services);
   }
-  return { sets: [...out.sets.values()].sort((a, b) => a.name.localeCompare(b.name)), rules: out.rules };
+  return { sets: sortSets([...out.sets.values()]), rules: out.rules };
 }

@@ -37,6 +37,15 @@ export interface Placement {
   behind(e: Endpoint, place: Place): boolean;
   /** Can the endpoint be named at the site at all (a zone must exist there)? */
   resolvable(e: Endpoint, place: Place): boolean;
+  /** Does any (source, destination) pair of the rule pass the site? See landsAt(). */
+  lands(rule: AccessRule, place: Place): boolean;
+}
+
+/** An endpoint reduced to what placement compares: its kind, zone name, address ranges. */
+interface Prepared {
+  readonly kind: Endpoint['kind'];
+  readonly zone: string | undefined;
+  readonly ranges: readonly Range[];
 }
 
 export function placement(inv: Inventory): Placement {
@@ -54,25 +63,50 @@ export function placement(inv: Inventory): Placement {
     return r;
   };
   const services = new Map(inv.org.services.map((s) => [s.name, s.addresses.filter((a) => !a.endsWith('/0')).map(rangeFor)]));
-  return {
-    behind(e, place) {
-      switch (e.kind) {
-        case 'any':
-          return true;
-        case 'zone':
-          return place.zones.has(e.name);
-        case 'net':
-          return meets(rangeFor(e.cidr), siteRange(place.block));
-        case 'service': {
-          const site = siteRange(place.block);
-          return (services.get(e.name) ?? []).some((r) => meets(r, site));
-        }
-        case 'role':
-          return false;
-      }
-    },
-    resolvable: (e, place) => e.kind !== 'zone' || place.zones.has(e.name),
+  const prepare = (e: Endpoint): Prepared => ({
+    kind: e.kind,
+    zone: e.kind === 'zone' ? e.name : undefined,
+    ranges: e.kind === 'net' ? [rangeFor(e.cidr)] : e.kind === 'service' ? (services.get(e.name) ?? []) : [],
+  });
+  const prepared = new WeakMap<AccessRule, { from: Prepared[]; to: Prepared[] }>();
+  const behindP = (e: Prepared, place: Place, site: Range): boolean => {
+    if (e.kind === 'any') return true;
+    if (e.kind === 'zone') return place.zones.has(e.zone!);
+    for (const r of e.ranges) if (meets(r, site)) return true;
+    return false;
   };
+  const named = (e: Prepared, place: Place) => e.kind !== 'zone' || place.zones.has(e.zone!);
+  return {
+    behind: (e, place) => behindP(prepare(e), place, siteRange(place.block)),
+    resolvable: (e, place) => e.kind !== 'zone' || place.zones.has(e.name),
+    lands(rule, place) {
+      let r = prepared.get(rule);
+      if (!r) prepared.set(rule, (r = { from: rule.from.map(prepare), to: rule.to.map(prepare) }));
+      const site = siteRange(place.block);
+      let srcBehind = false;
+      let srcNamed = false;
+      for (const s of r.from) {
+        if (!named(s, place)) continue;
+        srcNamed = true;
+        if (behindP(s, place, site)) {
+          srcBehind = true;
+          break;
+        }
+      }
+      if (!srcNamed) return false;
+      for (const d of r.to) if (named(d, place) && (srcBehind || behindP(d, place, site))) return true;
+      return false;
+    },
+  };
+}
+
+/**
+ * Does any (source, destination) pair of the rule pass the site? A pair passes when both
+ * ends can be named there and one of them sits behind it; no arrays are built, so asking
+ * it for every rule at every site stays cheap at ACL scale.
+ */
+export function landsAt(rule: AccessRule, place: Place, p: Placement): boolean {
+  return p.lands(rule, place);
 }
 
 /** Indexes of the rule's destinations, each with the sources whose flow to it passes the site. */
@@ -115,7 +149,7 @@ export function placementDiagnostics(rules: readonly AccessRule[], skip: (r: Acc
     const roles = r.from.some((e) => e.kind === 'role');
     // The VPN gateway takes a role's rule when one destination exists somewhere.
     if (roles && r.to.some((d) => d.kind !== 'zone' || zoneSites(d.name))) continue;
-    if (places.some((place) => pairsAt(r, place, p).length > 0)) continue;
+    if (places.some((place) => landsAt(r, place, p))) continue;
     const why = roles
       ? `its role sources reach no destination that exists (${r.to.map(text).join(', ')} is at no site)`
       : `neither its sources (${r.from.map(text).join(', ')}) nor its destinations (${r.to.map(text).join(', ')}) sit behind any site firewall, and it has no role source for the VPN gateway`;
