@@ -24,7 +24,7 @@ export function policyRules(inventoryDir: string, file = policyFileFor(inventory
       warning('expired-rule', `rule ${r.id} expired on ${r.expires} and is left out of every config`, { ...r.source, path: 'expires' }),
     );
     const central = (sites: Parameters<typeof compileGateway>[2]) => centralServers(inv, loaded.value, compiled.pools, sites);
-    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...expired], central };
+    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...compiled.diagnostics, ...expired], central };
   };
 }
 

@@ -33,7 +33,9 @@ declare -A NEED=(
   # the RADIUS server behind 802.1X ports and the staff Wi-Fi, and its test client
   [freeradius]=freeradius
   [eapol_test]=eapoltest
-  # the install lock of scripts/setup-oracles.sh (test-only parsers from PyPI)
+  # the install lock of scripts/setup-oracles.sh (test-only parsers from PyPI  # the lab twin's ICMP probes (a policy test with port: icmp)
+  [ping]=iputils-ping
+)
   [flock]=util-linux
 )
 

@@ -2,10 +2,7 @@ import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
 import { registerAnalysis } from './policy-analysis.js';
-import { error, type Diagnostic } from '../../core/diagnostics.js';
-import { unknownName } from '../../core/names.js';
-import type { Inventory } from '../../core/inventory/index.js';
-import type { AccessPolicy, Endpoint } from '../../core/policy/index.js';
+import { registerCheck } from './access-check.js';
 
 interface PolicyFlags extends CommonFlags {
   readonly policy?: string;
@@ -14,25 +11,9 @@ interface PolicyFlags extends CommonFlags {
   readonly date?: string;
 }
 
-interface CheckFlags extends PolicyFlags {
-  readonly from: string;
-  readonly to: string;
-  readonly port?: string;
-  readonly site?: string;
-}
-
-/** Roles, services, zones and the site named on the command line that do not exist, as usage diagnostics. */
-function unknownEndpoints(inv: Inventory, policy: AccessPolicy, ends: Record<string, Endpoint>, site?: string): Diagnostic[] {
-  const known = { role: policy.roles.map((r) => r.name), service: inv.org.services.map((s) => s.name), zone: inv.org.zones.map((z) => z.name) };
-  const out: Diagnostic[] = [];
-  for (const [flag, e] of Object.entries(ends)) {
-    if (e.kind === 'role' || e.kind === 'service' || e.kind === 'zone') {
-      if (!known[e.kind].includes(e.name)) out.push(error(`unknown-${e.kind}`, unknownName(e.kind, e.name, known[e.kind]), { path: flag }));
-    }
-  }
-  const sites = inv.sites.map((s) => s.code);
-  if (site && !sites.includes(site)) out.push(error('unknown-site', unknownName('site', site, sites), { path: '--site' }));
-  return out;
+interface TestFlags extends PolicyFlags {
+  readonly coverage?: boolean;
+  readonly minCoverage?: string;
 }
 
 async function context(flags: PolicyFlags) {
@@ -47,6 +28,8 @@ async function context(flags: PolicyFlags) {
   const date = flags.today ?? flags.date ?? policy.today();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--today takes YYYY-MM-DD, not ${date}`);
   const enf = policy.enforcement(inv.value, loaded.value, date);
+  // A rule enforced nowhere (or a plan error) makes every answer meaningless: report it.
+  if (enf.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics, ...enf.diagnostics] };
   return { diagnostics: [...inv.diagnostics, ...loaded.diagnostics, ...enf.diagnostics], policy: loaded.value, enf, lib: policy };
 }
 
@@ -60,9 +43,18 @@ export function register(program: Command): void {
   const policy = program.command('policy').description('the access policy: run its embedded tests, lint it, diff two versions');
   withJson(withInventory(withPolicy(policy.command('test'))))
     .description('run the tests embedded in policies/access.yaml against the compiled firewalls and VPN gateway')
-    .addHelpText('after', '\nExit 0 when every test passes, 1 naming each failing test.\n\nExample:\n  outpost policy test --json')
-    .action(async (flags: PolicyFlags) => {
+    .option('--coverage', 'mutate every rule in turn (allow<->deny, drop a port, drop a source) and list the mutations no test notices')
+    .option('--min-coverage <percent>', 'with --coverage: fail when fewer mutations than this are noticed (0-100)')
+    .addHelpText(
+      'after',
+      '\nExit 0 when every test passes (and, with --min-coverage, coverage reaches it), 1 naming each failing test or surviving mutation.\n\n' +
+        'Examples:\n  outpost policy test --json\n  outpost policy test --coverage --min-coverage 100',
+    )
+    .action(async (flags: TestFlags) => {
       const out = outputFor(flags);
+      const min = flags.minCoverage === undefined ? undefined : Number(flags.minCoverage);
+      if (min !== undefined && (!/^\d+(\.\d+)?$/.test(flags.minCoverage!) || min > 100)) throw new UsageError(`--min-coverage takes a percentage from 0 to 100, not ${flags.minCoverage}`);
+      if (min !== undefined && !flags.coverage) throw new UsageError('--min-coverage goes with --coverage');
       const ctx = await context(flags);
       if (!ctx.enf) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
       const results = ctx.lib.runTests(ctx.enf, ctx.policy.tests);
@@ -73,54 +65,28 @@ export function register(program: Command): void {
         if (!r.passed) out.error(`${r.test.source.file}:${r.test.source.line}:${r.test.source.col}: test "${r.test.name}" failed`);
       }
       out.result(`${results.length - failed.length} passed, ${failed.length} failed`);
+      const coverage = flags.coverage ? ctx.lib.mutationCoverage(ctx.enf.inventory, ctx.policy, flags.date ?? ctx.lib.today()) : undefined;
+      const survivors = coverage?.mutations.filter((m) => m.noticedBy.length === 0) ?? [];
+      if (coverage) {
+        for (const m of survivors) out.result(`survives  ${m.source.file}:${m.source.line}: rule ${m.rule}: ${m.change} (no test notices)`);
+        for (const s of coverage.skipped) out.result(`skipped   rule ${s.rule}: ${s.reason}`);
+        out.result(`coverage: ${coverage.killed} of ${coverage.total} mutations noticed (${coverage.percent}%)`);
+      }
+      const short = coverage !== undefined && min !== undefined && coverage.percent < min;
+      if (short) out.error(`coverage ${coverage!.percent}% is below --min-coverage ${min}%`);
       if (flags.json) {
         out.json({
-          ok: failed.length === 0,
+          ok: failed.length === 0 && !short,
           passed: results.length - failed.length,
           failed: failed.length,
           tests: results.map((r) => ({ name: r.test.name, passed: r.passed, expect: r.test.expect, allowed: r.answer.allowed, hops: r.answer.hops.map((h) => ({ at: h.at, allowed: h.allowed, rule: h.rule?.id ?? null })), source: r.test.source })),
+          ...(coverage ? { coverage: { percent: coverage.percent, killed: coverage.killed, total: coverage.total, survivors, mutations: coverage.mutations, skipped: coverage.skipped } } : {}),
         });
       }
-      process.exitCode = failed.length ? EXIT.FINDINGS : EXIT.OK;
+      process.exitCode = failed.length || short ? EXIT.FINDINGS : EXIT.OK;
     });
 
   const access = program.command('access').description('who can reach what, and through which rule');
-  withJson(withInventory(withPolicy(access.command('check'))))
-    .description('is a flow allowed, and which policy rule (file:line) and rendered rule decide it')
-    .requiredOption('--from <endpoint>', 'role:<name>, zone:<name> or net:<cidr>')
-    .requiredOption('--to <endpoint>', 'service:<name>, zone:<name> or net:<cidr>')
-    .option('--port <port>', 'e.g. 443/tcp (default: the service\'s first port)')
-    .option('-s, --site <code>', 'the site, when a zone is involved')
-    .addHelpText('after', '\nExit 0 when allowed, 1 when denied.\n\nExamples:\n  outpost access check --from role:tracing-agent --to service:tracing-app\n  outpost access check --from zone:guest --to zone:staff --port 445/tcp --site vac-esch')
-    .action(async (flags: CheckFlags) => {
-      const out = outputFor(flags);
-      const ctx = await context(flags);
-      if (!ctx.enf) return void (process.exitCode = report(out, ctx.diagnostics, !!flags.json));
-      const ep = /^(any|(role|zone|service):[a-z][a-z0-9-]*|net:\d+\.\d+\.\d+\.\d+\/\d+)$/;
-      if (!ep.test(flags.from) || !ep.test(flags.to)) throw new UsageError('--from and --to take role:<name>, zone:<name>, service:<name> or net:<cidr>');
-      if (flags.port && !/^\d{1,5}\/(tcp|udp)$/.test(flags.port)) throw new UsageError(`--port takes e.g. 443/tcp, not ${flags.port}`);
-      const { parsePortSpec } = await import('../../core/inventory/index.js');
-      const from = ctx.lib.parseEndpoint(flags.from);
-      const to = ctx.lib.parseEndpoint(flags.to);
-      const unknown = unknownEndpoints(ctx.enf.inventory, ctx.policy, { '--from': from, '--to': to }, flags.site);
-      if (unknown.length) return void (process.exitCode = report(out, unknown, !!flags.json));
-      if ((from.kind === 'zone' || to.kind === 'zone') && !flags.site) throw new UsageError('a zone lives at a site: pass --site CODE');
-      let answer;
-      try {
-        answer = ctx.lib.check(ctx.enf, from, to, flags.port ? parsePortSpec(flags.port) : undefined, flags.site);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-      const hops = answer.hops.map((h) => ({
-        at: h.at,
-        allowed: h.allowed,
-        rule: h.rule ? { id: h.rule.id, policy: h.rule.origin ? `${h.rule.origin.file}:${h.rule.origin.line}` : null, comment: h.rule.comment } : null,
-      }));
-      if (flags.json) out.json({ allowed: answer.allowed, from: flags.from, to: flags.to, packet: answer.packet, hops });
-      out.result(`${answer.allowed ? 'ALLOWED' : 'DENIED'}: ${flags.from} -> ${flags.to} ${answer.packet.proto}${answer.packet.port ? `/${answer.packet.port}` : ''} (${answer.packet.src} -> ${answer.packet.dst})`);
-      for (const h of hops) out.result(`  ${h.at}: ${h.allowed ? 'accept' : 'drop'} by ${h.rule ? `rule ${h.rule.id} (${h.rule.policy}) "${h.rule.comment}"` : 'default deny (no rule matches)'}`);
-      process.exitCode = answer.allowed ? EXIT.OK : EXIT.FINDINGS;
-    });
-
+  registerCheck(access, context, withPolicy);
   registerAnalysis(policy, access, context, withPolicy);
 }

@@ -8,6 +8,7 @@ import { apIntent, firewallIntent, switchIntent, zonePlans } from './intents.js'
 import { layoutPorts } from './ports.js';
 
 export * from './intent.js';
+export { interfaceResolver, type SideInterfaces } from './interfaces.js';
 export { allocateAddresses, firstFree, zoneHosts, type AllocationChange, type AddressPlanResult, type SiteAddresses } from './allocate.js';
 
 /**

@@ -169,6 +169,8 @@ export interface FirewallIntent extends DeviceCommon {
   readonly masquerade: readonly string[];
   readonly sets: readonly AddressSet[];
   readonly rules: readonly FirewallRule[];
+  /** A VPN gateway's tunnel: remote agents' pools arrive on it, not on the WAN. */
+  readonly tunnel?: { readonly iface: string; readonly pools: readonly string[] };
 }
 
 export type DeviceIntent = SwitchIntent | ApIntent | FirewallIntent;

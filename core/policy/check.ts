@@ -1,10 +1,13 @@
-// "Can X reach Y on port P, and which rule decides?" answered on the compiled intent:
-// a VPN role crosses the gateway (and a site firewall when it reaches into a site);
-// a zone crosses its site's firewall.
+// "Can X reach Y on port P, and which rule decides?" answered on the compiled intent for
+// any two addresses: each is located (zone, site, role pool, beyond), and the flow is
+// decided at every enforcement point on its path: the VPN gateway for the VPN range,
+// the firewall of the site it leaves and of the site it enters.
 import { net, type Inventory, type PortRange } from '../inventory/index.js';
-import type { FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
-import { evaluate, indexSets, type Packet, type SetIndex } from './evaluate.js';
+import type { AddressSet, FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
+import { indexSets, type Packet, type SetIndex } from './evaluate.js';
+import { fastList, type FastList } from './fast.js';
 import type { Endpoint, PolicyTest } from './model.js';
+import { locator, siteOf, type Locator, type Whereabouts } from './locate.js';
 
 export interface Hop {
   readonly at: string;
@@ -14,15 +17,24 @@ export interface Hop {
 
 export interface Answer {
   readonly allowed: boolean;
+  /** Every enforcement point on the path; none when the path crosses no firewall of outpost's. */
   readonly hops: readonly Hop[];
   readonly packet: Packet;
+  /** Where the source and the destination sit. */
+  readonly from?: Whereabouts;
+  readonly to?: Whereabouts;
 }
 
 export interface Enforcement {
   readonly inventory: Inventory;
   readonly sites: readonly SitePlan[];
   readonly pools: ReadonlyMap<string, string>;
-  readonly gateway: { readonly rules: readonly FirewallRule[]; readonly sets: SetIndex };
+  readonly gateway: {
+    readonly rules: readonly FirewallRule[];
+    readonly sets: SetIndex;
+    /** The gateway's compiled sets and rules as rendered, when the caller kept them. */
+    readonly compiled?: { readonly sets: readonly AddressSet[]; readonly rules: readonly FirewallRule[] };
+  };
 }
 
 const host = (cidr: string, offset: number) => {
@@ -57,30 +69,94 @@ export function defaultPort(to: Endpoint, inv: Inventory): PortRange | undefined
   return to.kind === 'service' ? inv.org.services.find((s) => s.name === to.name)!.ports[0] : undefined;
 }
 
+/** One enforcement point on a flow's path, with the zones the packet has there. */
+export interface PathHop {
+  /** A site code, or undefined for the VPN gateway. */
+  readonly site?: string;
+  readonly srcZone?: string;
+  readonly dstZone?: string;
+}
+
+/**
+ * The enforcement points a flow crosses, in order: the VPN gateway when it comes from the
+ * VPN range, the firewall of the site it leaves, the firewall of the site it enters.
+ */
+export function pathOf(src: Whereabouts, dst: Whereabouts): PathHop[] {
+  const hops: PathHop[] = [];
+  if (src.kind === 'role' || src.kind === 'vpn') hops.push({});
+  const s = siteOf(src);
+  const t = siteOf(dst);
+  const dstZone = dst.kind === 'zone' ? dst.zone : undefined;
+  if (s) hops.push({ site: s, ...(src.kind === 'zone' ? { srcZone: src.zone } : {}), ...(t === s && dstZone ? { dstZone } : {}) });
+  if (t && t !== s) hops.push({ site: t, ...(dstZone ? { dstZone } : {}) });
+  return hops;
+}
+
+const locators = new WeakMap<Enforcement, Locator>();
+
+/** The enforcement's address locator, built once per enforcement. */
+export function locate(enf: Enforcement): Locator {
+  let l = locators.get(enf);
+  if (!l) locators.set(enf, (l = locator(enf.sites, enf.pools, enf.inventory.org.addressPlan.vpn)));
+  return l;
+}
+
+export interface FastHop {
+  readonly at: string;
+  readonly allowed: boolean;
+  readonly rule?: FirewallRule;
+}
+
+export type FastChecker = (src: number, dst: number, proto: 'tcp' | 'udp' | 'icmp', port: number | undefined) => { allowed: boolean; hops: FastHop[]; from: Whereabouts; to: Whereabouts };
+
+const checkers = new WeakMap<Enforcement, FastChecker>();
+
+/**
+ * The decision for many questions against one enforcement: every rule list compiled to
+ * closures once (fastList), addresses as integers. A property test holds its answers,
+ * deciding rule included, to evaluate() on a naive reading of the path.
+ */
+export function fastChecker(enf: Enforcement): FastChecker {
+  const hit = checkers.get(enf);
+  if (hit) return hit;
+  const where = locate(enf);
+  const gateway = { at: 'vpn-gateway', list: fastList(enf.gateway.rules, enf.gateway.sets) };
+  const fws = new Map<string, { at: string; list: FastList }>();
+  for (const site of enf.sites) {
+    const fw = site.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
+    if (fw) fws.set(site.code, { at: fw.hostname, list: fastList(fw.rules, indexSets(fw.sets)) });
+  }
+  const checker: FastChecker = (src, dst, proto, port) => {
+    const from = where(src);
+    const to = where(dst);
+    const hops: FastHop[] = [];
+    for (const h of pathOf(from, to)) {
+      const fw = h.site === undefined ? gateway : fws.get(h.site);
+      if (!fw) continue;
+      const rule = fw.list({ srcZone: h.srcZone, src, dstZone: h.dstZone, dst, proto, port });
+      hops.push(rule ? { at: fw.at, allowed: rule.action === 'accept', rule } : { at: fw.at, allowed: false });
+    }
+    return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops, from, to };
+  };
+  checkers.set(enf, checker);
+  return checker;
+}
+
+/** "Is this address allowed to reach that one on this port, and which rule decides at each hop?" */
+export function checkAddresses(enf: Enforcement, srcIp: string, dstIp: string, port: PortRange | 'icmp'): Answer {
+  const base = { src: srcIp, dst: dstIp, ...(port === 'icmp' ? { proto: 'icmp' as const } : { proto: port.proto, port: port.from }) };
+  const a = fastChecker(enf)(net.ipToInt(srcIp), net.ipToInt(dstIp), base.proto, port === 'icmp' ? undefined : port.from);
+  const packet: Packet = { ...base, ...(a.from.kind === 'zone' ? { srcZone: a.from.zone } : {}), ...(a.to.kind === 'zone' ? { dstZone: a.to.zone } : {}) };
+  return { allowed: a.allowed, hops: a.hops, packet, from: a.from, to: a.to };
+}
+
 export function check(enf: Enforcement, from: Endpoint, to: Endpoint, port: PortRange | 'icmp' | undefined, siteCode?: string): Answer {
   const site = siteCode ? enf.sites.find((s) => s.code === siteCode) : undefined;
   if (siteCode && !site) throw new Error(`unknown site ${siteCode}`);
   const src = address(from, enf, site);
   const dst = address(to, enf, site);
   const p = port ?? defaultPort(to, enf.inventory) ?? { proto: 'tcp' as const, from: 443, to: 443 };
-  const packet: Packet = {
-    ...(src.zone ? { srcZone: src.zone } : {}),
-    src: src.ip,
-    ...(dst.zone ? { dstZone: dst.zone } : {}),
-    dst: dst.ip,
-    ...(p === 'icmp' ? { proto: 'icmp' as const } : { proto: p.proto, port: p.from }),
-  };
-  const hops: Hop[] = [];
-  const fw = site?.devices.find((d): d is FirewallIntent => d.kind === 'firewall');
-  if (from.kind === 'role') {
-    const v = evaluate(enf.gateway.rules, enf.gateway.sets, { ...packet, srcZone: undefined, dstZone: undefined } as Packet);
-    hops.push({ at: 'vpn-gateway', allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-  }
-  if (fw && (from.kind === 'zone' || to.kind === 'zone')) {
-    const v = evaluate(fw.rules, indexSets(fw.sets), packet);
-    hops.push({ at: fw.hostname, allowed: v.allowed, ...(v.rule ? { rule: v.rule } : {}) });
-  }
-  return { allowed: hops.length > 0 && hops.every((h) => h.allowed), hops, packet };
+  return checkAddresses(enf, src.ip, dst.ip, p);
 }
 
 export interface TestResult {

@@ -1,31 +1,22 @@
-// Compiles the access policy into enforcement: each site firewall gets the rules whose
-// sources live at that site (its zones) or that reach into it (a VPN role to a zone);
-// the VPN gateway gets every rule from a role. Shared addresses become named sets.
+// Compiles the access policy into enforcement: each site firewall gets the (source,
+// destination) pairs of every rule whose traffic passes it (see placement.ts); the VPN
+// gateway gets every rule from a role. Shared addresses become named sets, and only the
+// sets a compiled rule names are emitted.
 import type { Diagnostic } from '../diagnostics.js';
-import { net, type Inventory, type PortRange } from '../inventory/index.js';
-import { firstFree, type AddressSet, type FirewallRule, type RuleCompiler, type RuleMatch, type RuleService, type SitePlan } from '../plan/index.js';
+import { type Inventory, type PortRange } from '../inventory/index.js';
+import { allocateAddresses, type AddressSet, type FirewallRule, type RuleCompiler, type RuleMatch, type RuleService, type SitePlan } from '../plan/index.js';
 import type { AccessPolicy, AccessRule, Endpoint } from './model.js';
+import { fastCidr, landsAt, pairsAt, placement, placementDiagnostics, type Place, type Placement } from './placement.js';
+import { rolePools } from './pools.js';
+
+export { rolePools } from './pools.js';
 
 export const setName = (kind: string, name: string): string => `${kind}_${name.replace(/[^a-z0-9]/g, '_')}`;
 
 /** True when the rule's expiry date is before `today` (YYYY-MM-DD). */
 export const isExpired = (r: AccessRule, today: string): boolean => r.expires !== undefined && r.expires < today;
 
-/** One VPN address pool per role, carved in role order from the org's VPN range. */
-export function rolePools(inv: Inventory, policy: AccessPolicy): Map<string, string> {
-  const range = net.parseCidr(inv.org.addressPlan.vpn);
-  const used: net.Block[] = [];
-  const pools = new Map<string, string>();
-  for (const r of policy.roles) {
-    const b = firstFree(range, Math.max(r.pool, range.prefix), used);
-    if (!b) continue;
-    used.push(b);
-    pools.set(r.name, net.cidr(b));
-  }
-  return pools;
-}
-
-function appliesAt(rule: AccessRule, site: { code: string; kind: string }): boolean {
+export function appliesAt(rule: AccessRule, site: { code: string; kind: string }): boolean {
   return rule.at.length === 0 || rule.at.includes(site.code) || rule.at.includes(site.kind);
 }
 
@@ -47,71 +38,134 @@ function servicesFor(rule: AccessRule, dst: Endpoint, inv: Inventory): RuleServi
 
 const none: RuleMatch = { any: false, zones: [], sets: [] };
 
+// Sets in the order localeCompare gives. Compiled names are [a-z0-9_] only, where that
+// order is the code point order with '_' before the digits: thousands of sets sort on
+// plain string keys instead of a collator.
+const collator = new Intl.Collator();
+function sortSets(sets: AddressSet[]): AddressSet[] {
+  if (!sets.every((s) => /^[a-z0-9_]+$/.test(s.name))) return sets.sort((a, b) => collator.compare(a.name, b.name));
+  const keyed = sets.map((s) => ({ s, k: s.name.replaceAll('_', ' ') }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.s);
+}
+const ANY: RuleMatch = { any: true, zones: [], sets: [] };
+
 interface Emit {
   readonly sets: Map<string, AddressSet>;
   readonly rules: FirewallRule[];
 }
 
-function emit(out: Emit, rule: AccessRule, from: RuleMatch, to: RuleMatch, services: readonly RuleService[], n: number, split: boolean): void {
+const newEmit = (): Emit => ({ sets: new Map(), rules: [] });
+
+/** A side as matched, with the address sets the match names (emitted only when a rule uses them). */
+interface Side {
+  readonly match: RuleMatch;
+  readonly sets: readonly AddressSet[];
+}
+
+function roleSide(pools: ReadonlyMap<string, string>, role: string): Side {
+  const name = setName('role', role);
+  return { match: { ...none, sets: [name] }, sets: [{ name, addresses: [pools.get(role)!], comment: `VPN pool of role ${role}` }] };
+}
+
+function serviceSide(inv: Inventory, name: string): Side {
+  const s = inv.org.services.find((x) => x.name === name)!;
+  const set = setName('svc', s.name);
+  return { match: { ...none, sets: [set] }, sets: [{ name: set, addresses: s.addresses, comment: `${s.name}: ${s.description}` }] };
+}
+
+function netSide(name: string, cidrs: readonly string[], comment: string): Side {
+  return { match: { ...none, sets: [name] }, sets: [{ name, addresses: cidrs, comment }] };
+}
+
+function emit(out: Emit, rule: AccessRule, from: Side, to: Side, services: readonly RuleService[], id: string): void {
+  for (const s of from.sets) if (!out.sets.has(s.name)) out.sets.set(s.name, s);
+  for (const s of to.sets) if (!out.sets.has(s.name)) out.sets.set(s.name, s);
   out.rules.push({
-    id: split ? `${rule.id}.${n}` : rule.id,
+    id,
     action: rule.action === 'allow' ? 'accept' : 'drop',
-    from,
-    to,
+    from: from.match,
+    to: to.match,
     services,
     comment: `${rule.reason} (owner: ${rule.owner})`,
     origin: { ...rule.source, rule: rule.id },
   });
 }
 
-interface Resolver {
-  zone(name: string): RuleMatch | undefined;
+/**
+ * Emits one compiled rule per (source group, destination) pair in source-group order,
+ * numbered `id.n` when there is more than one. `valid(group, dst)` says whether the pair's
+ * traffic passes this enforcement point.
+ */
+function emitPairs(out: Emit, r: AccessRule, groups: readonly { side: Side; dsts: ReadonlySet<number> }[], dsts: readonly (Side | undefined)[], services: readonly RuleService[][]): void {
+  const pairs: [Side, number][] = [];
+  for (const g of groups) for (let j = 0; j < dsts.length; j++) if (dsts[j] && g.dsts.has(j)) pairs.push([g.side, j]);
+  const split = pairs.length > 1;
+  pairs.forEach(([s, j], k) => emit(out, r, s, dsts[j]!, services[j]!, split ? `${r.id}.${k + 1}` : r.id));
 }
 
-/** A rule's source as matched, with the address sets the match names. */
-interface Source {
-  readonly match: RuleMatch;
-  readonly sets: readonly AddressSet[];
+function dstSide(inv: Inventory, r: AccessRule, j: number): Side {
+  const d = r.to[j]!;
+  if (d.kind === 'any') return { match: ANY, sets: [] };
+  if (d.kind === 'zone') return { match: { ...none, zones: [d.name] }, sets: [] };
+  if (d.kind === 'service') return serviceSide(inv, d.name);
+  return netSide(setName('net', `${r.id}_${j}`), [(d as { cidr: string }).cidr], `rule ${r.id}`);
 }
 
-const matchOnly = (match: RuleMatch): Source => ({ match, sets: [] });
-
-/** A role's VPN pool as a source. */
-function roleSource(pools: ReadonlyMap<string, string>, role: string): Source {
-  const name = setName('role', role);
-  return { match: { ...none, sets: [name] }, sets: [{ name, addresses: [pools.get(role)!], comment: `VPN pool of role ${role}` }] };
+function srcSide(r: AccessRule, i: number, pools: ReadonlyMap<string, string>): Side {
+  const e = r.from[i]!;
+  if (e.kind === 'any') return { match: ANY, sets: [] };
+  if (e.kind === 'zone') return { match: { ...none, zones: [e.name] }, sets: [] };
+  if (e.kind === 'role') return roleSide(pools, e.name);
+  return netSide(setName('net', `${r.id}_src`), [(e as { cidr: string }).cidr], `rule ${r.id}`);
 }
 
-function compileRules(inv: Inventory, rules: readonly AccessRule[], resolve: Resolver, sources: (r: AccessRule) => Source[]): Emit {
-  const out: Emit = { sets: new Map(), rules: [] };
-  const addSet = (name: string, addresses: readonly string[], comment: string) => {
-    if (!out.sets.has(name)) out.sets.set(name, { name, addresses: [...addresses], comment });
-    return name;
-  };
-  for (const r of rules) {
-    const dsts: RuleMatch[] = [];
-    const svcs: RuleService[][] = [];
-    r.to.forEach((d, j) => {
-      let m: RuleMatch | undefined;
-      if (d.kind === 'any') m = { any: true, zones: [], sets: [] };
-      else if (d.kind === 'zone') m = resolve.zone(d.name);
-      else if (d.kind === 'service') {
-        const s = inv.org.services.find((x) => x.name === d.name)!;
-        m = { ...none, sets: [addSet(setName('svc', s.name), s.addresses, `${s.name}: ${s.description}`)] };
-      } else if (d.kind === 'net') m = { ...none, sets: [addSet(setName('net', `${r.id}_${j}`), [d.cidr], `rule ${r.id}`)] };
-      if (!m) return;
-      dsts.push(m);
-      svcs.push(servicesFor(r, d, inv));
-    });
-    const srcs = sources(r).map((s) => {
-      for (const set of s.sets) addSet(set.name, set.addresses, set.comment);
-      return s.match;
-    });
-    const split = srcs.length * dsts.length > 1;
-    let n = 0;
-    for (const s of srcs) for (let k = 0; k < dsts.length; k++) emit(out, r, s, dsts[k]!, svcs[k]!, ++n, split);
+/** A site firewall's part of one rule. */
+function compileAtSite(out: Emit, inv: Inventory, r: AccessRule, place: Place, p: Placement, pools: ReadonlyMap<string, string>): void {
+  if (!landsAt(r, place, p)) return;
+  const pairs = pairsAt(r, place, p);
+  if (!pairs.length) return;
+  if (pairs.length === 1 && r.from.length === 1) {
+    // The ACL shape (one source, one destination here): no grouping to do.
+    const j = pairs[0]!.dst;
+    emit(out, r, srcSide(r, 0, pools), dstSide(inv, r, j), servicesFor(r, r.to[j]!, inv), r.id);
+    return;
   }
-  return out;
+  const dsts: (Side | undefined)[] = r.to.map(() => undefined);
+  const services: RuleService[][] = r.to.map(() => []);
+  for (const { dst: j } of pairs) {
+    dsts[j] = dstSide(inv, r, j);
+    services[j] = servicesFor(r, r.to[j]!, inv);
+  }
+  // Sources group as before: the rule's zones together, any, each role, the networks.
+  const usedBy = new Map<number, Set<number>>();
+  for (const { dst, srcs } of pairs) for (const i of srcs) (usedBy.get(i) ?? usedBy.set(i, new Set()).get(i)!).add(dst);
+  const groups: { side: Side; dsts: Set<number> }[] = [];
+  const union = (idx: number[]) => new Set(idx.flatMap((i) => [...(usedBy.get(i) ?? [])]));
+  const zoneIdx = r.from.flatMap((e, i) => (e.kind === 'zone' && usedBy.has(i) ? [i] : []));
+  if (zoneIdx.length) groups.push({ side: { match: { ...none, zones: zoneIdx.map((i) => (r.from[i] as { name: string }).name) }, sets: [] }, dsts: union(zoneIdx) });
+  r.from.forEach((e, i) => {
+    if (e.kind === 'any' && usedBy.has(i)) groups.push({ side: { match: ANY, sets: [] }, dsts: usedBy.get(i)! });
+  });
+  r.from.forEach((e, i) => {
+    if (e.kind === 'role' && usedBy.has(i)) groups.push({ side: roleSide(pools, e.name), dsts: usedBy.get(i)! });
+  });
+  // Networks: every one of them towards destinations behind this site; towards the rest
+  // (beyond the WAN) only the networks that sit behind it themselves.
+  const netIdx = r.from.flatMap((e, i) => (e.kind === 'net' && usedBy.has(i) ? [i] : []));
+  if (netIdx.length) {
+    const all = netIdx.filter((i) => usedBy.get(i)!.size > 0);
+    const local = all.filter((i) => p.behind(r.from[i]!, place));
+    const cidrs = (idx: number[]) => idx.map((i) => (r.from[i] as { cidr: string }).cidr);
+    const inward = new Set(pairs.filter((x) => p.behind(r.to[x.dst]!, place)).map((x) => x.dst));
+    const outward = new Set(pairs.filter((x) => !inward.has(x.dst)).map((x) => x.dst));
+    if (local.length === all.length) groups.push({ side: netSide(setName('net', `${r.id}_src`), cidrs(all), `rule ${r.id}`), dsts: union(all) });
+    else {
+      if (inward.size) groups.push({ side: netSide(setName('net', `${r.id}_src`), cidrs(all), `rule ${r.id}`), dsts: inward });
+      if (local.length && outward.size) groups.push({ side: netSide(setName('net', `${r.id}_src_here`), cidrs(local), `rule ${r.id}, networks of this site`), dsts: outward });
+    }
+  }
+  emitPairs(out, r, groups, dsts, services);
 }
 
 export interface CompiledPolicy {
@@ -119,57 +173,70 @@ export interface CompiledPolicy {
   readonly compiler: RuleCompiler;
   /** Rules dropped because their expiry date passed. */
   readonly expired: readonly AccessRule[];
+  /** A live rule enforced nowhere is an error (rule-lands-nowhere). */
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function compilePolicy(inv: Inventory, policy: AccessPolicy, today: string): CompiledPolicy {
-  const pools = rolePools(inv, policy);
+const placeOf = (site: SitePlan): Place => ({ code: site.code, kind: site.kind, zones: new Set(site.zones.map((z) => z.name)), block: fastCidr(site.block) });
+
+export function compilePolicy(inv: Inventory, policy: AccessPolicy, today: string, pools: ReadonlyMap<string, string> = rolePools(inv, policy)): CompiledPolicy {
   const live = policy.rules.filter((r) => !isExpired(r, today));
   const expired = policy.rules.filter((r) => isExpired(r, today));
+  const p = placement(inv);
+  const addresses = allocateAddresses(inv);
+  const places: Place[] = inv.sites.flatMap((s) => {
+    const a = addresses.sites.get(s.code);
+    return a ? [{ code: s.code, kind: s.kind, zones: new Set(s.zones.map((z) => z.zone)), block: a.block }] : [];
+  });
+  // Where each live rule lands, `at:` aside: asked once per rule and site, then used both
+  // for the diagnostics and by every site's compile (in rule order).
+  const landing = new Map<string, AccessRule[]>(places.map((x) => [x.code, []]));
+  const nowhere = new Set<AccessRule>();
+  for (const r of live) {
+    let somewhere = false;
+    for (const x of places) {
+      if (!p.lands(r, x)) continue;
+      landing.get(x.code)!.push(r);
+      somewhere = true;
+    }
+    if (!somewhere) nowhere.add(r);
+  }
   const compiler: RuleCompiler = (site) => {
-    const zonesHere = new Set(site.zones.map((z) => z.name));
-    const resolve: Resolver = { zone: (name) => (zonesHere.has(name) ? { ...none, zones: [name] } : undefined) };
-    const here = live.filter((r) => appliesAt(r, site));
-    const out = compileRules(inv, here, resolve, (r) => {
-      const srcs: Source[] = [];
-      const zones = r.from.filter((e): e is { kind: 'zone'; name: string } => e.kind === 'zone' && zonesHere.has(e.name)).map((e) => e.name);
-      if (zones.length) srcs.push(matchOnly({ ...none, zones }));
-      if (r.from.some((e) => e.kind === 'any')) srcs.push(matchOnly({ any: true, zones: [], sets: [] }));
-      // A role or a network reaches into a site only where the rule names one of the site's zones.
-      if (r.to.some((e) => e.kind === 'zone' && zonesHere.has(e.name))) {
-        for (const e of r.from) if (e.kind === 'role') srcs.push(roleSource(pools, e.name));
-        const nets = r.from.flatMap((e) => (e.kind === 'net' ? [e.cidr] : []));
-        if (nets.length) {
-          // Every source network of the rule in one set: a packet from any of them matches.
-          const name = setName('net', `${r.id}_src`);
-          srcs.push({ match: { ...none, sets: [name] }, sets: [{ name, addresses: nets, comment: `rule ${r.id}` }] });
-        }
-      }
-      return srcs;
-    });
-    return { sets: [...out.sets.values()].sort((a, b) => a.name.localeCompare(b.name)), rules: out.rules, diagnostics: [] };
+    const place = placeOf(site);
+    const known = places.find((x) => x.code === site.code);
+    // The plan's site is the one placed above unless a caller hands in another.
+    const same = known && known.block.base === place.block.base && known.block.prefix === place.block.prefix && [...place.zones].every((z) => known.zones.has(z));
+    const rules = same ? landing.get(site.code)! : live;
+    const out = newEmit();
+    for (const r of rules) if (appliesAt(r, site)) compileAtSite(out, inv, r, place, p, pools);
+    return { sets: sortSets([...out.sets.values()]), rules: out.rules, diagnostics: [] };
   };
-  return { pools, compiler, expired, diagnostics: [] };
+  const zoneSites = (zone: string) => places.some((x) => x.zones.has(zone));
+  const diagnostics = placementDiagnostics(policy.rules, (r) => isExpired(r, today) || !nowhere.has(r), places, p, zoneSites);
+  return { pools, compiler, expired, diagnostics };
 }
 
 /** The VPN gateway's rules: every live rule from a role, with zones as the subnets of every site where the rule applies. */
-export function compileGateway(inv: Inventory, policy: AccessPolicy, sites: readonly SitePlan[], today: string): { sets: AddressSet[]; rules: FirewallRule[] } {
-  const pools = rolePools(inv, policy);
+export function compileGateway(
+  inv: Inventory,
+  policy: AccessPolicy,
+  sites: readonly SitePlan[],
+  today: string,
+  pools: ReadonlyMap<string, string> = rolePools(inv, policy),
+): { sets: AddressSet[]; rules: FirewallRule[] } {
   const live = policy.rules.filter((r) => !isExpired(r, today) && r.from.some((e) => e.kind === 'role'));
-  const out: Emit = { sets: new Map(), rules: [] };
+  const out = newEmit();
   for (const r of live) {
-    const resolve: Resolver = {
-      zone: (name) => {
-        const subnets = sites.filter((s) => appliesAt(r, s)).flatMap((s) => s.zones.filter((z) => z.name === name).map((z) => z.subnet));
-        if (!subnets.length) return undefined;
-        const set = setName('zone', `${r.id}_${name}`);
-        out.sets.set(set, { name: set, addresses: subnets, comment: `zone ${name} at the sites of rule ${r.id}` });
-        return { ...none, sets: [set] };
-      },
-    };
-    const part = compileRules(inv, [r], resolve, (rule) => rule.from.flatMap((e) => (e.kind === 'role' ? [roleSource(pools, e.name)] : [])));
-    for (const [k, v] of part.sets) out.sets.set(k, v);
-    out.rules.push(...part.rules);
+    const dsts = r.to.map((d, j): Side | undefined => {
+      if (d.kind !== 'zone') return dstSide(inv, r, j);
+      const subnets = sites.filter((s) => appliesAt(r, s)).flatMap((s) => s.zones.filter((z) => z.name === d.name).map((z) => z.subnet));
+      if (!subnets.length) return undefined;
+      return netSide(setName('zone', `${r.id}_${d.name}`), subnets, `zone ${d.name} at the sites of rule ${r.id}`);
+    });
+    const services = r.to.map((d) => servicesFor(r, d, inv));
+    const every = new Set(r.to.map((_, j) => j));
+    const groups = r.from.flatMap((e) => (e.kind === 'role' ? [{ side: roleSide(pools, e.name), dsts: every }] : []));
+    emitPairs(out, r, groups, dsts, services);
   }
-  return { sets: [...out.sets.values()].sort((a, b) => a.name.localeCompare(b.name)), rules: out.rules };
+  return { sets: sortSets([...out.sets.values()]), rules: out.rules };
 }

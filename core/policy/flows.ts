@@ -37,7 +37,9 @@ export function decider(enf: Enforcement): Decider {
     const here = siteCode ? fws.get(siteCode) : undefined;
     // Without a site only the VPN gateway decides (a role to a service or a net).
     const siteless = !siteCode && from.kind !== 'zone' && to.kind !== 'zone';
-    if ((!here && !siteless) || port === undefined) return check(enf, from, to, port, siteCode);
+    // Networks and `any` may sit anywhere: check() locates them.
+    const located = from.kind === 'net' || to.kind === 'net' || from.kind === 'any' || to.kind === 'any';
+    if ((!here && !siteless) || port === undefined || located) return check(enf, from, to, port, siteCode);
     const src = addr(from, here?.site);
     const dst = addr(to, here?.site);
     const proto = port === 'icmp' ? 'icmp' : port.proto;

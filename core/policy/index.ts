@@ -12,7 +12,8 @@ export * from './model.js';
 export { loadPolicy, parseEndpoint } from './load.js';
 export { compilePolicy, compileGateway, rolePools, isExpired, setName, type CompiledPolicy } from './compile.js';
 export { evaluate, indexSets, type Packet, type Verdict } from './evaluate.js';
-export { check, runTests, type Answer, type Enforcement, type Hop, type TestResult } from './check.js';
+export { address, defaultPort, check, checkAddresses, fastChecker, locate, pathOf, type FastChecker, type FastHop, runTests, type Answer, type Enforcement, type Hop, type PathHop, type TestResult } from './check.js';
+export { locator, whereText, type Locator, type Whereabouts } from './locate.js';
 
 /** The access policy beside an inventory folder: <inventory>/../policies/access.yaml. */
 export function policyFileFor(inventoryDir: string): string {
@@ -26,8 +27,14 @@ export const today = (): string => new Date().toISOString().slice(0, 10);
 export function enforcement(inv: Inventory, policy: AccessPolicy, date: string): Enforcement & { readonly diagnostics: ReturnType<typeof planInventory>['diagnostics'] } {
   const compiled = compilePolicy(inv, policy, date);
   const plan = planInventory(inv, { rules: compiled.compiler });
-  const gw = compileGateway(inv, policy, plan.sites, date);
-  return { inventory: inv, sites: plan.sites, pools: compiled.pools, gateway: { rules: gw.rules, sets: indexSets(gw.sets) }, diagnostics: plan.diagnostics };
+  const gw = compileGateway(inv, policy, plan.sites, date, compiled.pools);
+  return {
+    inventory: inv,
+    sites: plan.sites,
+    pools: compiled.pools,
+    gateway: { rules: gw.rules, sets: indexSets(gw.sets), compiled: gw },
+    diagnostics: [...compiled.diagnostics, ...plan.diagnostics],
+  };
 }
 export { lintPolicy, ruleLists, type LintFinding, type RuleList } from './lint.js';
 export { covers, sideCovers, servicesCover, type CoverContext } from './cover.js';
@@ -35,3 +42,4 @@ export { decider, portUniverse, forEachFlow, portText, endpointText, type Decide
 export { diffPolicies, type FlowChange, type PolicyDiff } from './diff.js';
 export { accessMatrix, matrixHtml, type AccessMatrix, type MatrixCell, type MatrixRow } from './matrix.js';
 export { fastList, type FastList, type FastPacket } from './fast.js';
+export { mutationCoverage, mutationsOf, type CoverageReport, type Mutation } from './mutate.js';

@@ -24,7 +24,8 @@ export interface RuleList {
 
 /** The compiled rule lists (each site firewall, then the VPN gateway) as of `date`. */
 export function ruleLists(inv: Inventory, policy: AccessPolicy, date: string): RuleList[] {
-  const plan = planInventory(inv, { rules: compilePolicy(inv, policy, date).compiler });
+  const compiled = compilePolicy(inv, policy, date);
+  const plan = planInventory(inv, { rules: compiled.compiler });
   const lists: RuleList[] = [];
   for (const site of plan.sites) {
     const zoneSubnets = new Map(site.zones.map((z) => [z.name, net.parseCidr(z.subnet)]));
@@ -34,7 +35,7 @@ export function ruleLists(inv: Inventory, policy: AccessPolicy, date: string): R
       lists.push({ at: fw.hostname, rules: fw.rules, ctx: { sets: indexSets(fw.sets), zoneSubnets } });
     }
   }
-  const gw = compileGateway(inv, policy, plan.sites, date);
+  const gw = compileGateway(inv, policy, plan.sites, date, compiled.pools);
   lists.push({ at: 'vpn-gateway', rules: gw.rules, ctx: { sets: indexSets(gw.sets), zoneSubnets: new Map() } });
   return lists;
 }

@@ -123,7 +123,7 @@ export function loadPolicy(file: string, inv: Inventory): Result<AccessPolicy> {
     if ((from.kind === 'zone' || to.kind === 'zone') && !t.site) {
       diagnostics.push(error('missing-site', 'a test from or to a zone names the site it runs at (site: CODE)', { ...source.locate(['tests', i]), path: `tests[${i}]` }));
     }
-    const p = t.port && t.port !== 'icmp' ? parsePortSpec(t.port) : undefined;
+    const p = t.port === 'icmp' ? ('icmp' as const) : t.port ? parsePortSpec(t.port) : undefined;
     return { name: t.name, from, to, ...(p ? { port: p } : {}), ...(t.site ? { site: t.site } : {}), expect: t.expect, source: source.locate(['tests', i]) };
   });
   value.roles.forEach((r, i) => {

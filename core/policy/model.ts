@@ -45,7 +45,8 @@ export interface PolicyTest {
   readonly name: string;
   readonly from: Endpoint;
   readonly to: Endpoint;
-  readonly port?: PortRange;
+  /** A port, or icmp (an echo request). */
+  readonly port?: PortRange | 'icmp';
   readonly site?: string;
   readonly expect: 'allow' | 'deny';
   readonly source: SourceLocation;

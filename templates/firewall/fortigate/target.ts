@@ -2,7 +2,7 @@
 // Zones become VLAN sub-interfaces of one LAN port; access rules become firewall
 // policies in rule order, with addresses and services as named objects. Interface,
 // object and policy building happens here; the template only formats.
-import type { FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../../../core/plan/index.js';
+import { interfaceResolver, type FirewallIntent, type FirewallRule, type RuleMatch, type RuleService, type SideInterfaces } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
 import { readRunning } from './running.js';
@@ -56,51 +56,84 @@ function services(rules: readonly FirewallRule[]): Service[] {
 
 const zoneAddr = (zone: string) => `net-${zone}`;
 
-/** Interfaces and address objects of one rule side; sets live beyond the WAN. */
-function side(m: RuleMatch, fw: FirewallIntent, wan: string): { ifaces: string[]; addrs: string[] } {
-  if (m.any) return { ifaces: [...fw.zones.map((z) => vlanIf(z.vlan)), wan], addrs: ['all'] };
-  const ifaces = m.zones.map((z) => fw.zones.find((x) => x.name === z)).filter((z) => !!z).map((z) => vlanIf(z!.vlan));
-  if (m.sets.length) ifaces.push(wan);
-  return { ifaces, addrs: [...m.zones.map(zoneAddr), ...m.sets] };
-}
+/** Address objects of one rule side: zones by their subnet object, sets by name. */
+const addrs = (m: RuleMatch): string[] => (m.any ? ['all'] : [...m.zones.map(zoneAddr), ...m.sets]);
 
 interface Policy { id: number; name: string; srcintf: string; dstintf: string; srcaddr: string; dstaddr: string; service: string; action: string; nat: boolean; comments: string }
 
 /**
- * One rule becomes up to two policies: towards the site's own zones, and towards the
- * WAN. FortiOS applies a policy's NAT to every egress interface it lists, so the WAN
- * part is kept apart to NAT only what leaves the site, and only for masqueraded zones.
+ * One rule becomes up to two policies: towards the site's own zones (or the tunnel), and
+ * towards the WAN. Each names the interfaces its traffic really uses (interfaceResolver):
+ * the zone, tunnel or WAN it comes in on, the destination's interface out. FortiOS
+ * applies a policy's NAT to every egress interface it lists, so the WAN part is kept
+ * apart to NAT only what leaves the site, and only from masqueraded zones. Traffic that
+ * would enter and leave on the WAN never crosses a site, so no policy names WAN to WAN.
  */
 export function policies(fw: FirewallIntent, wan: string): Policy[] {
   const out: Policy[] = [];
-  const quoted = (xs: readonly string[]) => [...new Set(xs)].map((x) => `"${text(x)}"`).join(' ');
+  const quoted = (xs: readonly string[]) => {
+    let s = '';
+    const seen = new Set<string>();
+    for (const x of xs) {
+      if (seen.has(x)) continue;
+      seen.add(x);
+      s += `${s ? ' ' : ''}"${text(x)}"`;
+    }
+    return s;
+  };
+  const resolve = interfaceResolver(fw);
+  const vlanOf = new Map(fw.zones.map((z) => [z.name, vlanIf(z.vlan)]));
+  const tunnel = fw.tunnel?.iface;
+  const names = (i: SideInterfaces, withWan: boolean) => [...i.zones.map((z) => vlanOf.get(z)!), ...(i.tunnel && tunnel ? [tunnel] : []), ...(withWan && i.wan ? [wan] : [])];
   for (const r of fw.rules) {
-    const from = side(r.from, fw, wan);
-    const to = side(r.to, fw, wan);
+    const from = resolve(r.from);
+    const to = resolve(r.to);
     const service = r.services.length ? quoted(r.services.map(serviceName)) : '"ALL"';
-    const masqueraded = !r.from.any && r.from.sets.length === 0 && r.from.zones.every((z) => fw.masquerade.includes(z));
+    const srcaddr = quoted(addrs(r.from));
+    const dstaddr = quoted(addrs(r.to));
+    const comments = text(`outpost rule ${r.id}: ${r.comment}`).slice(0, 1023);
+    const masqueraded = !from.tunnel && !from.wan && from.zones.length > 0 && from.zones.every((z) => fw.masquerade.includes(z));
     const parts = [
-      { suffix: '', dst: to.ifaces.filter((i) => i !== wan) },
-      { suffix: '-wan', dst: to.ifaces.filter((i) => i === wan) },
+      { suffix: '', src: names(from, true), dst: names({ ...to, wan: false }, false) },
+      { suffix: '-wan', src: names(from, false), dst: to.wan ? [wan] : [] },
     ];
     for (const p of parts) {
-      if (!p.dst.length) continue;
+      if (!p.dst.length || !p.src.length) continue;
       const toWan = p.suffix === '-wan';
       out.push({
         id: out.length + 1,
         name: text(`${r.id}${p.suffix}`).slice(0, 35),
-        srcintf: quoted(from.ifaces),
+        srcintf: quoted(p.src),
         dstintf: quoted(p.dst),
-        srcaddr: quoted(from.addrs),
-        dstaddr: quoted(to.addrs),
+        srcaddr,
+        dstaddr,
         service,
         action: r.action === 'accept' ? 'accept' : 'deny',
         nat: toWan && r.action === 'accept' && masqueraded,
-        comments: text(`outpost rule ${r.id}: ${r.comment}`).slice(0, 1023),
+        comments,
       });
     }
   }
   return out;
+}
+
+/**
+ * Address objects and groups for the sets the rules name: a one-address set is an
+ * address object under the set's own name, a larger one a group of numbered objects.
+ */
+function addressObjects(fw: FirewallIntent) {
+  const addresses: { name: string; range: { start: string; end: string } | null; subnet: string | null; comment: string }[] = [];
+  const groups: { name: string; comment: string; members: string }[] = [];
+  for (const s of fw.sets) {
+    const comment = text(s.comment);
+    const one = s.addresses.length === 1;
+    s.addresses.forEach((a, i) => {
+      const range = a.includes('-') ? a.split('-') : null;
+      addresses.push({ name: one ? s.name : `${s.name}-${i + 1}`, range: range ? { start: range[0]!, end: range[1]! } : null, subnet: range ? null : subnet(a), comment });
+    });
+    if (!one) groups.push({ name: s.name, comment, members: s.addresses.map((_, i) => `"${s.name}-${i + 1}"`).join(' ') });
+  }
+  return { addresses, groups };
 }
 
 export default defineTarget({
@@ -117,18 +150,15 @@ export default defineTarget({
       description: text(z.description),
       allowaccess: z.vlan === fw.mgmt.vlan ? 'ping ssh snmp' : 'ping',
     }));
-    const addresses = fw.sets.flatMap((s) =>
-      s.addresses.map((a, i) => {
-        const range = a.includes('-') ? a.split('-') : null;
-        return { name: `${s.name}-${i + 1}`, range: range ? { start: range[0]!, end: range[1]! } : null, subnet: range ? null : subnet(a), comment: text(s.comment) };
-      }),
-    );
-    const groups = fw.sets.map((s) => ({ name: s.name, comment: text(s.comment), members: s.addresses.map((_, i) => `"${s.name}-${i + 1}"`).join(' ') }));
+    const { addresses, groups } = addressObjects(fw);
+    // Only the zones a rule names get an address object.
+    const used = new Set(fw.rules.flatMap((r) => [...r.from.zones, ...r.to.zones]));
     const content = template('firewall/fortigate', 'firewall.conf.hbs')({
       fw,
       ports,
       admin: ADMIN,
       zones,
+      zoneAddresses: zones.filter((z) => used.has(z.name)),
       dhcpZones: zones.filter((z) => z.dhcp),
       trusthosts: fw.managementFrom.map((n, i) => ({ n: i + 1, subnet: subnet(n) })),
       syslog: fw.syslog.slice(0, 4).map((s, i) => ({ ...s, section: i === 0 ? 'syslogd' : `syslogd${i + 1}` })),

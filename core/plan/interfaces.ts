@@ -1,0 +1,82 @@
+// Which interfaces of a firewall a rule side's traffic uses: a zone's own interface, the
+// tunnel for the remote agents' pools (a VPN gateway), the WAN for everything beyond.
+// Vendor-neutral, so every target names the real incoming and outgoing interfaces of a
+// flow the same way, and tests can hold rendered configs to it.
+import { net } from '../inventory/index.js';
+import type { FirewallIntent, RuleMatch } from './intent.js';
+
+export interface SideInterfaces {
+  /** Zone names whose subnets the side reaches, in the firewall's zone order. */
+  readonly zones: readonly string[];
+  readonly tunnel: boolean;
+  readonly wan: boolean;
+}
+
+interface Span {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** `a.b.c.d[/n]` as an integer span; set addresses come validated from the compiler. */
+const span = (cidr: string): Span => {
+  const slash = cidr.indexOf('/');
+  const prefix = slash < 0 ? 32 : Number(cidr.slice(slash + 1));
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const lo = (net.ipToInt(slash < 0 ? cidr : cidr.slice(0, slash)) & mask) >>> 0;
+  return { lo, hi: lo + net.size(prefix) - 1 };
+};
+
+/** One firewall's interface resolver; set addresses and zone subnets are parsed once. */
+export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInterfaces {
+  const zones = fw.zones.map((z) => ({ name: z.name, span: span(z.subnet) }));
+  const pools = (fw.tunnel?.pools ?? []).map(span);
+  const sets = new Map(fw.sets.map((s) => [s.name, s]));
+  const cache = new Map<string, SideInterfaces>();
+  const all: SideInterfaces = { zones: zones.map((z) => z.name), tunnel: pools.length > 0, wan: true };
+  const ofSet = (name: string): SideInterfaces => {
+    const hit = cache.get(name);
+    if (hit) return hit;
+    const inZones = new Set<string>();
+    let tunnel = false;
+    let wan = false;
+    for (const a of sets.get(name)?.addresses ?? []) {
+      const s = span(a);
+      // Zones are disjoint: what they do not cover lies in the tunnel pools or beyond the WAN.
+      let covered = 0;
+      for (const z of zones) {
+        const lo = Math.max(s.lo, z.span.lo);
+        const hi = Math.min(s.hi, z.span.hi);
+        if (lo <= hi) {
+          inZones.add(z.name);
+          covered += hi - lo + 1;
+        }
+      }
+      if (covered >= s.hi - s.lo + 1) continue;
+      let pooled = 0;
+      for (const p of pools) {
+        const lo = Math.max(s.lo, p.lo);
+        const hi = Math.min(s.hi, p.hi);
+        if (lo <= hi) {
+          tunnel = true;
+          pooled += hi - lo + 1;
+        }
+      }
+      if (covered + pooled < s.hi - s.lo + 1) wan = true;
+    }
+    const out = { zones: zones.map((z) => z.name).filter((z) => inZones.has(z)), tunnel, wan };
+    cache.set(name, out);
+    return out;
+  };
+  return (m) => {
+    if (m.any) return all;
+    if (m.zones.length) return { zones: zones.map((z) => z.name).filter((z) => m.zones.includes(z)), tunnel: false, wan: false };
+    if (m.sets.length === 1) return ofSet(m.sets[0]!);
+    // Several sets on one side intersect: the interfaces every one of them reaches.
+    const each = m.sets.map(ofSet);
+    return {
+      zones: each.reduce<readonly string[]>((acc, x) => acc.filter((z) => x.zones.includes(z)), all.zones),
+      tunnel: each.every((x) => x.tunnel),
+      wan: each.every((x) => x.wan),
+    };
+  };
+}
