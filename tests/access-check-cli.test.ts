@@ -68,7 +68,7 @@ describe('outpost access check by address', () => {
     expect(check('--from', '10.300.0.1', '--to', 'service:dns').code).toBe(2);
     expect(check('--from', '10.64.0.9', '--to', '10.20.1.10:99999/tcp').code).toBe(2);
     const r = outpost(['access', 'check', '--from', 'role:nobody', '--to', 'service:dns']);
-    expect(r.stderr).toContain('no role named nobody');
+    expect(r.stderr).toContain('unknown role nobody (known: care-staff, crisis-cell');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson } from '../context.js';
-import type { Diagnostic } from '../../core/diagnostics.js';
+import { error, type Diagnostic } from '../../core/diagnostics.js';
+import { unknownName } from '../../core/names.js';
 import type { PortRange } from '../../core/inventory/index.js';
 import type { AccessPolicy, Endpoint, Enforcement } from '../../core/policy/index.js';
 import type { PolicyFlags } from './policy-analysis.js';
@@ -40,14 +41,22 @@ function parsePort(s: string, flag: string): PortRange | 'icmp' {
 }
 
 /** `--from`/`--to` value: an address, or a policy name that must exist. */
+/** A name on the command line that does not exist: a usage error, reported as a diagnostic. */
+class UnknownName extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
 function parseSide(value: string, flag: string, enf: Enforcement, lib: typeof import('../../core/policy/index.js')): Side {
   if (validIp(value)) return { ip: value };
   if (!NAMED.test(value)) throw new UsageError(`${flag} takes an address (10.64.16.7), net:<cidr>, role:<name>, zone:<name>, service:<name> or any, not ${value}`);
   const e = lib.parseEndpoint(value);
   if (e.kind === 'net' && (!validIp(e.cidr.split('/')[0]!) || Number(e.cidr.split('/')[1]) > 32)) throw new UsageError(`${flag}: ${e.cidr} is not a network`);
-  const known =
-    e.kind === 'role' ? enf.pools.has(e.name) : e.kind === 'zone' ? enf.inventory.org.zones.some((z) => z.name === e.name) : e.kind === 'service' ? enf.inventory.org.services.some((s) => s.name === e.name) : true;
-  if (!known) throw new UsageError(`${flag}: no ${e.kind} named ${(e as { name: string }).name} in the policy or the inventory`);
+  if (e.kind === 'role' || e.kind === 'zone' || e.kind === 'service') {
+    const names = e.kind === 'role' ? [...enf.pools.keys()] : e.kind === 'zone' ? enf.inventory.org.zones.map((z) => z.name) : enf.inventory.org.services.map((s) => s.name);
+    if (!names.includes(e.name)) throw new UnknownName(error(`unknown-${e.kind}`, unknownName(e.kind, e.name, names), { path: flag }));
+  }
   return { endpoint: e };
 }
 
@@ -77,8 +86,25 @@ export function registerCheck(access: Command, context: Context, withPolicy: (c:
       const toValue = m ? m[1]! : flags.to;
       if (m && flags.port) throw new UsageError('give the port either in --to ADDRESS:PORT/PROTO or with --port, not both');
       const portText = m ? m[2]! : flags.port;
-      const from = parseSide(flags.from, '--from', enf, lib);
-      const to = parseSide(toValue, '--to', enf, lib);
+      const unknown: Diagnostic[] = [];
+      const side = (value: string, flag: string): Side | undefined => {
+        try {
+          return parseSide(value, flag, enf, lib);
+        } catch (e) {
+          if (!(e instanceof UnknownName)) throw e;
+          unknown.push(e.diagnostic);
+          return undefined;
+        }
+      };
+      const fromSide = side(flags.from, '--from');
+      const toSide = side(toValue, '--to');
+      if (unknown.length || !fromSide || !toSide) {
+        report(out, unknown, !!flags.json);
+        process.exitCode = EXIT.USAGE;
+        return;
+      }
+      const from = fromSide;
+      const to = toSide;
       const zoned = [from, to].some((x) => 'endpoint' in x && x.endpoint.kind === 'zone');
       if (zoned && !flags.site) throw new UsageError('a zone lives at a site: pass --site CODE');
       const site = flags.site ? enf.sites.find((s) => s.code === flags.site) : undefined;
