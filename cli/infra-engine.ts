@@ -79,10 +79,6 @@ function engineEnv(s: EngineSettings, engineRoot: string): Record<string, string
   const project = resolve(s.project);
   const backend = s.backend ?? process.env.PULUMI_BACKEND_URL ?? `file://${join(dirname(project), '.pulumi-state')}`;
   if (backend.startsWith('file://')) mkdirSync(backend.slice('file://'.length), { recursive: true });
-  if (!s.passphraseFile && process.env.PULUMI_CONFIG_PASSPHRASE === undefined && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-    throw new UsageError('no passphrase for the stack secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE, or pass --passphrase-file FILE');
-  }
-  if (s.passphraseFile && !existsSync(s.passphraseFile)) throw new UsageError(`--passphrase-file ${s.passphraseFile}: no such file`);
   // The provider launcher (pulumi-resource-pulumi-nodejs) resolves @pulumi/pulumi by
   // NODE_PATH when the project folder is outside outpost's tree, and runs this node.
   const nodeModules = resolve(dirname(createRequire(import.meta.url).resolve('@pulumi/pulumi')), '..', '..');
@@ -100,6 +96,10 @@ function engineEnv(s: EngineSettings, engineRoot: string): Record<string, string
 export async function openStack(s: EngineSettings, program: () => Promise<Record<string, unknown>>): Promise<Stack> {
   const project = resolve(s.project);
   if (!existsSync(join(project, 'Pulumi.yaml'))) throw new UsageError(`--project ${s.project}: no Pulumi.yaml there`);
+  if (!s.passphraseFile && process.env.PULUMI_CONFIG_PASSPHRASE === undefined && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+    throw new UsageError('no passphrase for the stack secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE, or pass --passphrase-file FILE');
+  }
+  if (s.passphraseFile && !existsSync(s.passphraseFile)) throw new UsageError(`--passphrase-file ${s.passphraseFile}: no such file`);
   const root = findEngine();
   const envVars = engineEnv(s, root);
   const { LocalWorkspace, PulumiCommand } = await import('@pulumi/pulumi/automation/index.js');

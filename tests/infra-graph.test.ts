@@ -100,6 +100,12 @@ describe('the site program', () => {
     expect(after['vac-esch-fw1']!.sha256).toBe(renderedHashes(ws.inventory, 'vac-esch')['vac-esch-fw1']);
   });
 
+  it('a stack naming some devices of the site declares those only; a device the site lacks fails with its name', async () => {
+    const g = await graph({ site: 'cs-esch', devices: ['cs-esch-fw1', 'cs-esch-ap2'] });
+    expect(Object.keys(deviceInputs(g)).sort()).toEqual(['cs-esch-ap2', 'cs-esch-fw1']);
+    expect(() => outpostProgram({ inventory: exampleInventory, site: 'cs-esch', devices: ['cs-esch-fw9'], delivery, providerModule: PROVIDERS })).toThrow(/names device cs-esch-fw9, which site cs-esch does not have/);
+  });
+
   it('an unknown site fails the program with the inventory message', () => {
     expect(() => outpostProgram({ inventory: exampleInventory, site: 'vac-nowhere', delivery, providerModule: PROVIDERS })).toThrow(/no site vac-nowhere/);
   });
