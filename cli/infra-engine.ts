@@ -103,6 +103,8 @@ export async function openStack(s: EngineSettings, program: () => Promise<Record
   const root = findEngine();
   const envVars = engineEnv(s, root);
   const { LocalWorkspace, PulumiCommand } = await import('@pulumi/pulumi/automation/index.js');
+  // `pulumi version` (run by PulumiCommand.get) must not look for updates either: no network here.
+  process.env.PULUMI_SKIP_UPDATE_CHECK = 'true';
   const pulumiCommand = await PulumiCommand.get({ root });
   return LocalWorkspace.createOrSelectStack({ stackName: s.stack, projectName: 'outpost-sites', program }, { workDir: project, pulumiCommand, envVars, secretsProvider: 'passphrase' });
 }
