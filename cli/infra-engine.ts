@@ -111,21 +111,30 @@ export async function openStack(s: EngineSettings, program: () => Promise<Record
 
 const nameOf = (urn: string) => urn.split('::').pop() ?? urn;
 
+/** Dynamic providers report no changed keys (the SDK has no field for them): the inputs that differ. */
+function changedInputs(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): string[] {
+  if (!olds || !news) return [];
+  const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => k !== '__provider'));
+  return [...keys].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+}
+
 /** Runs one operation and gathers the engine's steps and errors from its event stream. */
 export async function runOperation(stack: Stack, op: Operation, s: EngineSettings): Promise<EngineResult> {
   const steps: Step[] = [];
   const errors: string[] = [];
   const onEvent = (e: EngineEvent) => {
     const m = e.resourcePreEvent?.metadata;
+    // The default provider of the dynamic resources is the engine's plumbing, not a step of the user's.
+    if (m?.type.startsWith('pulumi:providers:') || e.resOutputsEvent?.metadata.type.startsWith('pulumi:providers:')) return;
     if (m && m.op !== 'same' && m.op !== 'read' && (m.op !== 'refresh' || (m.diffs?.length ?? 0) > 0)) {
-      steps.push({ op: m.op, type: m.type, name: nameOf(m.urn), diffs: m.diffs ?? [] });
+      steps.push({ op: m.op, type: m.type, name: nameOf(m.urn), diffs: m.diffs?.length ? m.diffs : changedInputs(m.old?.inputs, m.new?.inputs) });
     }
     const r = e.resOutputsEvent?.metadata;
     if (r && r.op === 'refresh' && (r.diffs?.length ?? 0) > 0 && !steps.some((x) => x.name === nameOf(r.urn) && x.type === r.type)) {
       steps.push({ op: r.op, type: r.type, name: nameOf(r.urn), diffs: r.diffs ?? [] });
     }
     const d = e.diagnosticEvent;
-    if (d && d.severity === 'error' && !d.ephemeral) errors.push(d.message.trim());
+    if (d && d.severity === "error") errors.push(d.message.trim());
   };
   const common = { onEvent, color: s.color ? ('always' as const) : ('never' as const), ...(s.onOutput ? { onOutput: s.onOutput } : {}) };
   try {

@@ -43,6 +43,11 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 async function execute(client: Client, c: Change, batch: number): Promise<void> {
   switch (c.op) {
     case 'add-container':
+      // Writers working side by side (Pulumi creates role groups in parallel) may each find
+      // ou=people or ou=roles missing; the one that comes second finds it made (LDAP 68).
+      return client.add(c.dn, Object.fromEntries(Object.entries(c.attrs).map(([k, v]) => [k, [...v]]))).catch((e: unknown) => {
+        if (!(isLdapResult(e) && e.code === 68)) throw e;
+      });
     case 'add-person':
       return client.add(c.dn, Object.fromEntries(Object.entries(c.attrs).map(([k, v]) => [k, [...v]])));
     case 'modify-person': {

@@ -4,10 +4,11 @@
 // not counted; the figure is the median of the next runs (every device a create each time,
 // as nothing is ever applied).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Figure } from './index.js';
+import { projectFile } from '../../tests/support/pulumi.js';
 
 const RUNS = 3;
 
@@ -17,7 +18,7 @@ export default async function bench(): Promise<Figure[]> {
   try {
     const project = join(root, 'infra');
     mkdirSync(project);
-    copyFileSync(join(repo, 'infra', 'Pulumi.yaml'), join(project, 'Pulumi.yaml'));
+    projectFile(project);
     const env = { ...process.env, PULUMI_HOME: join(root, 'home'), PULUMI_CONFIG_PASSPHRASE: 'bench', NO_COLOR: '1' };
     const outpost = (args: string[]) => {
       const t = performance.now();

@@ -11,6 +11,7 @@ import { TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAddress, addRoute, createNamespace, createVeth, enableForwarding, nsExec, nsRun, removeByPrefix } from '../../core/lab/netns.js';
 import { readAccount } from '../../core/directory/index.js';
+import { net } from '../../core/inventory/index.js';
 import { siteStack } from '../../infra/plan.js';
 import { auditWorkspace } from '../support/audit.js';
 import { writeSecrets } from '../support/deliver-fixtures.js';
@@ -25,6 +26,8 @@ const APS = ['cs-esch-ap1', 'cs-esch-ap2'];
 const NOC_FW = '10.127.0.6';
 const INTERNET = '203.0.113.10';
 const DEVICE_TYPE = 'pulumi-nodejs:dynamic/outpost:DeviceConfig';
+/** Each test runs one to three engine operations. */
+const ENGINE_MS = 240_000;
 
 interface Run {
   readonly code: number | null;
@@ -32,8 +35,8 @@ interface Run {
   readonly stderr: string;
 }
 
-function infra(ws: PulumiWorkspace, ns: string | undefined, op: string, stack: string[], extra: string[] = []): Run {
-  const r = outpostIn(ns, ['infra', op, ...stack, '--project', ws.project, '--backend', ws.backend, '--json', ...extra], ws.env);
+async function infra(ws: PulumiWorkspace, ns: string | undefined, op: string, stack: string[], extra: string[] = []): Promise<Run> {
+  const r = await outpostIn(ns, ['infra', op, ...stack, '--project', ws.project, '--backend', ws.backend, '--json', ...extra], ws.env);
   let doc: Run['doc'];
   try {
     doc = JSON.parse(r.stdout) as Run['doc'];
@@ -66,7 +69,7 @@ describe('a site stack run by the Pulumi engine on the twin of cs-esch', () => {
       return false;
     }
   };
-  const site = (op: string, extra: string[] = []) => infra(ws, noc, op, ['--site', SITE], extra);
+  const site = async (op: string, extra: string[] = []) => infra(ws, noc, op, ['--site', SITE], extra);
 
   beforeAll(async () => {
     ws = pulumiWorkspace('pen');
@@ -78,13 +81,13 @@ describe('a site stack run by the Pulumi engine on the twin of cs-esch', () => {
     addAddress(fwNs, 'mgmt0', `${NOC_FW}/24`);
     // The guest zone behind the firewall (its interface named as the ruleset names it) and the internet beyond its WAN.
     const zone = siteStack(work.inventory, SITE).zones.find((z) => z.name === 'guest')!;
-    const [base] = zone.subnet.split('/');
-    const prefix = base!.split('.').slice(0, 3).join('.');
+    const block = net.parseCidr(zone.subnet);
+    const gateway = net.intToIp(block.base + 1);
     createNamespace(guest);
     createNamespace(up);
-    createVeth({ name: `lan.${zone.vlan}`, ns: fwNs, address: `${prefix}.1/24` }, { name: 'eth0', ns: guest, address: `${prefix}.20/24` });
+    createVeth({ name: `lan.${zone.vlan}`, ns: fwNs, address: `${gateway}/${block.prefix}` }, { name: 'eth0', ns: guest, address: `${net.intToIp(block.base + 20)}/${block.prefix}` });
     createVeth({ name: 'wan', ns: fwNs, address: '203.0.113.1/24' }, { name: 'eth0', ns: up, address: `${INTERNET}/24` });
-    addRoute(guest, 'default', `${prefix}.1`);
+    addRoute(guest, 'default', gateway);
     addRoute(up, zone.subnet, '203.0.113.1');
     enableForwarding(fwNs);
     listener = spawn('ip', ['netns', 'exec', up, process.execPath, '-e', "const n = require('net'); for (const p of [443, 8443]) n.createServer((s) => s.end()).listen(p)"], { stdio: 'ignore' });
@@ -92,7 +95,7 @@ describe('a site stack run by the Pulumi engine on the twin of cs-esch', () => {
     const ep = join(lab.dir, 'ep.yaml');
     const line = (h: string, address: string) => `  ${h}: { address: ${address}, port: 22, hostKey: "${lab.device(h).sshd.hostKey}", root: ${lab.device(h).root} }`;
     writeFileSync(ep, ['endpoints:', line(FW, NOC_FW), ...APS.map((h) => line(h, lab.device(h).address))].join('\n') + '\n');
-    const r = outpostIn(undefined, ['infra', 'stack-config', '--site', SITE, '--project', ws.project, '--inventory', work.inventory, '--state-dir', join(ws.root, 'outpost-state'),
+    const r = await outpostIn(undefined, ['infra', 'stack-config', '--site', SITE, '--project', ws.project, '--inventory', work.inventory, '--state-dir', join(ws.root, 'outpost-state'),
       '--secrets', writeSecrets(ws.root), '--identity', lab.clientKey.privateKeyPath, '--endpoints', ep, '--device', FW, ...APS.flatMap((h) => ['--device', h])], ws.env);
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
@@ -105,8 +108,8 @@ describe('a site stack run by the Pulumi engine on the twin of cs-esch', () => {
     ws?.cleanup();
   });
 
-  it('preview of the new stack lists one create per device config and nothing else, and touches nothing', () => {
-    const r = site('preview');
+  it('preview of the new stack lists one create per device config and nothing else, and touches nothing', async () => {
+    const r = await site('preview');
     expect(r.code, r.stderr).toBe(0);
     expect(deviceSteps(r).sort()).toEqual([FW, ...APS].map((d) => ['create', d]).sort());
     expect(r.doc.steps.filter((s) => s.type !== DEVICE_TYPE).map((s) => [s.op, s.type])).toEqual([
@@ -115,54 +118,54 @@ describe('a site stack run by the Pulumi engine on the twin of cs-esch', () => {
     ]);
     expect(reaches(443) && reaches(8443)).toBe(true);
     expect(APS.some((h) => exists(apConf(h)))).toBe(false);
-  });
+  }, ENGINE_MS);
 
-  it('up pushes the firewall and both APs: guests reach the internet on 443 only; a second preview shows no change', () => {
-    const r = site('up');
+  it('up pushes the firewall and both APs: guests reach the internet on 443 only; a second preview shows no change', async () => {
+    const r = await site('up');
     expect(r.code, `${r.stderr}\n${r.doc.errors.join('\n')}`).toBe(0);
     expect(r.doc.changes.create).toBe(5);
     expect(reaches(443)).toBe(true);
     expect(reaches(8443)).toBe(false);
     for (const h of APS) expect(readFileSync(apConf(h), 'utf8')).toMatch(/^ssid=/m);
-    const again = site('preview');
+    const again = await site('preview');
     expect(again.code).toBe(0);
     expect(again.doc.steps).toEqual([]);
     expect(again.doc.changes).toEqual({ same: 5 });
-  });
+  }, ENGINE_MS);
 
-  it('a port changed in the access policy is one update, of the firewall, and up enforces it', () => {
+  it('a port changed in the access policy is one update, of the firewall, and up enforces it', async () => {
     applyEdits(work.root, [{ file: 'policies/access.yaml', from: '    to: [service:internet]\n    owner: network team\n', to: '    to: [service:internet]\n    ports: [8443/tcp]\n    owner: network team\n' }]);
-    const preview = site('preview');
+    const preview = await site('preview');
     expect(preview.doc.steps.map((s) => [s.op, s.name, s.diffs])).toEqual([['update', FW, ['sha256']]]);
-    const r = site('up');
+    const r = await site('up');
     expect(r.code, r.doc.errors.join('\n')).toBe(0);
     expect(r.doc.changes).toMatchObject({ update: 1, same: 4 });
     expect(reaches(8443)).toBe(true);
     expect(reaches(443)).toBe(false);
-  });
+  }, ENGINE_MS);
 
-  it('a hand edit on the firewall: refresh reports it (exit 1), the next up restores the rendered ruleset', () => {
+  it('a hand edit on the firewall: refresh reports it (exit 1), the next up restores the rendered ruleset', async () => {
     nsRun(lab.device(FW).ns, ['nft', 'insert', 'rule', 'inet', 'outpost', 'forward', 'iifname', '"lan.60"', 'tcp', 'dport', '443', 'accept']);
     expect(reaches(443)).toBe(true);
-    const refresh = site('refresh');
+    const refresh = await site('refresh');
     expect(refresh.code).toBe(1);
     expect(refresh.doc.drifted).toEqual([FW]);
-    const r = site('up');
+    const r = await site('up');
     expect(r.code, r.doc.errors.join('\n')).toBe(0);
     expect(r.doc.steps.map((s) => [s.op, s.name])).toEqual([['update', FW]]);
     expect(reaches(443)).toBe(false);
     expect(reaches(8443)).toBe(true);
     expect(ruleset()).not.toMatch(/tcp dport 443 accept\s*$/m);
-  });
+  }, ENGINE_MS);
 
-  it('destroy gives every device the config it had before the first up', () => {
-    const r = site('destroy');
+  it('destroy gives every device the config it had before the first up', async () => {
+    const r = await site('destroy');
     expect(r.code, r.doc.errors.join('\n')).toBe(0);
     expect(r.doc.changes.delete).toBe(5);
     expect(ruleset().trim()).toBe('');
     expect(reaches(443) && reaches(8443)).toBe(true);
     for (const h of APS) expect(exists(apConf(h))).toBe(false);
-  });
+  }, ENGINE_MS);
 });
 
 describe('the directory stack run by the Pulumi engine on a real slapd', () => {
@@ -170,7 +173,7 @@ describe('the directory stack run by the Pulumi engine on a real slapd', () => {
   let work: ReturnType<typeof auditWorkspace>;
   let slapd: TestSlapd;
   const PEOPLE = ['anne.carvalho', 'claire.fellens', 'jean.fellens'];
-  const directory = (op: string) => infra(ws, undefined, op, ['--directory']);
+  const directory = async (op: string) => infra(ws, undefined, op, ['--directory']);
 
   beforeAll(async () => {
     ws = pulumiWorkspace('pen');
@@ -206,7 +209,7 @@ describe('the directory stack run by the Pulumi engine on a real slapd', () => {
   let secrets: Record<string, { password: string; otpauthUri: string }> = {};
 
   it('up creates the role groups and the accounts; each account binds with its password and TOTP', async () => {
-    const r = directory('up');
+    const r = await directory('up');
     expect(r.code, `${r.stderr}\n${r.doc.errors.join('\n')}`).toBe(0);
     expect(r.doc.steps.filter((s) => s.type.endsWith(':Account')).map((s) => [s.op, s.name]).sort()).toEqual(PEOPLE.map((p) => ['create', p]));
     expect(r.doc.steps.filter((s) => s.type.endsWith(':RoleGroup')).length).toBe(6);
@@ -220,41 +223,41 @@ describe('the directory stack run by the Pulumi engine on a real slapd', () => {
       const code = new TOTP({ secret: new URL(secrets[id]!.otpauthUri).searchParams.get('secret')!, digits: 6, period: 30 }).generate();
       expect(await slapd.canBind(found.dn, secrets[id]!.password + code)).toBe(true);
     }
-  });
+  }, ENGINE_MS);
 
-  it('the state file holds no password and no TOTP seed in clear', () => {
+  it('the state file holds no password and no TOTP seed in clear', async () => {
     const state = stateFile();
     expect(state).toContain('"jean.fellens"');
     for (const { password, otpauthUri } of Object.values(secrets)) {
       expect(state).not.toContain(password);
       expect(state).not.toContain(new URL(otpauthUri).searchParams.get('secret')!);
     }
-  });
+  }, ENGINE_MS);
 
   it('a role change in the people file is one update', async () => {
     applyEdits(work.inventory, [{ file: 'people/cs-esch.csv', from: /^(jean\.fellens,.*?,cs-esch,)care-staff,/m, to: '$1helpdesk,' }]);
-    const r = directory('up');
+    const r = await directory('up');
     expect(r.code, r.doc.errors.join('\n')).toBe(0);
     expect(r.doc.steps.map((s) => [s.op, s.name])).toEqual([['update', 'jean.fellens']]);
     expect((await readAccount(slapd.settings, 'jean.fellens'))!.memberOf.map((m) => m.toLowerCase())).toEqual([`cn=helpdesk,ou=roles,${slapd.settings.base}`.toLowerCase()]);
-  });
+  }, ENGINE_MS);
 
   it('destroy locks every account and keeps its entry', async () => {
-    const r = directory('destroy');
+    const r = await directory('destroy');
     expect(r.code, r.doc.errors.join('\n')).toBe(0);
     for (const id of PEOPLE) expect((await readAccount(slapd.settings, id))!.locked).toBe(true);
-  });
+  }, ENGINE_MS);
 
-  it('a bad inventory fails the preview with file:line:col and registers no resource', () => {
+  it('a bad inventory fails the preview with file:line:col and registers no resource', async () => {
     applyEdits(work.inventory, [{ file: 'sites/cs-esch.yaml', from: '{ zone: guest,', to: '{ zone: guests,' }]);
     writeFileSync(join(ws.project, 'Pulumi.cs-esch.yaml'), `config:\n  outpost:site: cs-esch\n  outpost:inventory: ${work.inventory}\n`);
-    const r = infra(ws, undefined, 'preview', ['--site', SITE]);
+    const r = await infra(ws, undefined, 'preview', ['--site', SITE]);
     expect(r.code).toBe(1);
     expect(r.doc.diagnostics.some((d) => d.file?.endsWith('sites/cs-esch.yaml') && d.line! > 0 && d.col! > 0 && /guests/.test(d.message))).toBe(true);
     expect(r.doc.steps.filter((s) => s.type.startsWith('outpost:') || s.type.startsWith('pulumi-nodejs:'))).toEqual([]);
-    const text = outpostIn(undefined, ['infra', 'preview', '--site', SITE, '--project', ws.project, '--backend', ws.backend], ws.env);
+    const text = await outpostIn(undefined, ['infra', 'preview', '--site', SITE, '--project', ws.project, '--backend', ws.backend], ws.env);
     expect(text.code).toBe(1);
     expect(text.stderr).toMatch(/sites\/cs-esch\.yaml:\d+:\d+: error: .*guests/);
     expect(text.stderr).not.toMatch(/^\s+at /m);
-  });
+  }, ENGINE_MS);
 });

@@ -2,16 +2,22 @@
 // (npm test's pretest runs it through setup-system.sh), put on PATH here; a project folder
 // with infra/'s Pulumi.yaml, a file backend, a passphrase and a PULUMI_HOME of the test's
 // own in a temp folder removed by cleanup().
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { repoRoot } from './inventory.js';
 
 /** The cache's bin folder holding `pulumi` and the dynamic provider launcher. */
 export function engineBin(): string {
   const out = execFileSync('bash', [join(repoRoot, 'scripts', 'setup-pulumi.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return out.trim().split('\n').pop()!;
+}
+
+/** infra/Pulumi.yaml in another folder: the engine checks that `main` (relative) exists. */
+export function projectFile(project: string): void {
+  const main = relative(project, join(repoRoot, 'dist', 'infra', 'index.js'));
+  writeFileSync(join(project, 'Pulumi.yaml'), readFileSync(join(repoRoot, 'infra', 'Pulumi.yaml'), 'utf8').replace(/^main: .*$/m, `main: ${main}`));
 }
 
 export interface PulumiWorkspace {
@@ -32,7 +38,7 @@ export function pulumiWorkspace(prefix: string): PulumiWorkspace {
   const state = join(root, 'pulumi-state');
   mkdirSync(project);
   mkdirSync(state);
-  copyFileSync(join(repoRoot, 'infra', 'Pulumi.yaml'), join(project, 'Pulumi.yaml'));
+  projectFile(project);
   const passphrase = `pass-${process.pid}-${Date.now()}`;
   const env = {
     ...process.env,
@@ -45,9 +51,21 @@ export function pulumiWorkspace(prefix: string): PulumiWorkspace {
   return { root, project, state, backend: `file://${state}`, passphrase, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** Runs the built CLI, in namespace `ns` when given. */
-export function outpostIn(ns: string | undefined, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000) {
+/** Runs the built CLI, in namespace `ns` when given; asynchronous, so the test worker stays responsive during long engine runs. */
+export function outpostIn(ns: string | undefined, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const argv = [process.execPath, join(repoRoot, 'dist', 'outpost.js'), ...args];
-  const r = ns ? spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', env, timeout: timeoutMs }) : spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env, timeout: timeoutMs });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const [cmd, ...rest] = ns ? ['ip', 'netns', 'exec', ns, ...argv] : argv;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
