@@ -69,3 +69,21 @@ export function outpostIn(ns: string | undefined, args: readonly string[], env: 
     });
   });
 }
+
+export interface InfraRun {
+  readonly code: number | null;
+  readonly doc: { ok: boolean; changes: Record<string, number>; steps: { op: string; type: string; name: string; diffs: string[] }[]; drifted?: string[]; errors: string[]; diagnostics: { file?: string; line?: number; col?: number; message: string }[] };
+  readonly stderr: string;
+}
+
+/** `outpost infra <op> --json` on a stack of the workspace. */
+export async function infra(ws: PulumiWorkspace, ns: string | undefined, op: string, stack: string[], extra: string[] = []): Promise<InfraRun> {
+  const r = await outpostIn(ns, ['infra', op, ...stack, '--project', ws.project, '--backend', ws.backend, '--json', ...extra], ws.env);
+  let doc: InfraRun['doc'];
+  try {
+    doc = JSON.parse(r.stdout) as InfraRun['doc'];
+  } catch {
+    throw new Error(`outpost infra ${op} printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, doc, stderr: r.stderr };
+}
