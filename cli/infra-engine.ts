@@ -145,7 +145,10 @@ export async function runOperation(stack: Stack, op: Operation, s: EngineSetting
     else changes = (await stack.destroy(common)).summary.resourceChanges ?? {};
     return { steps, changes, errors, ok: true };
   } catch (e) {
-    if (!errors.length) errors.push((e as Error).message.split('\n').find((l) => l.startsWith('error:'))?.slice(7) ?? 'the engine failed');
+    // The engine's own error lines (a program error, a failed resource) beyond its event stream.
+    const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:')).map((l) => l.slice(6).trim());
+    for (const l of lines) if (!errors.some((x) => x.includes(l))) errors.push(l);
+    if (!errors.length) errors.push('the engine failed');
     return { steps, changes: {}, errors, ok: false };
   }
 }

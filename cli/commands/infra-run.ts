@@ -88,7 +88,7 @@ async function run(op: Operation, flags: Flags): Promise<void> {
     if (invalid) out.diagnostics(invalid.diagnostics);
     for (const st of result.steps) out.result(`${st.op.padEnd(8)} ${kindOf(st.type).padEnd(10)} ${st.name}${st.diffs.length ? `  [${st.diffs.join(', ')}]` : ''}`);
     for (const d of drifted) out.result(`drifted  device     ${d}`);
-    out.result(summary(op, stack, result, drifted));
+    out.result(invalid ? `${op} of stack ${stack} stopped: the inventory does not validate (nothing registered)` : summary(op, stack, result, drifted));
   }
   process.exitCode = ok ? EXIT.OK : EXIT.FINDINGS;
 }
