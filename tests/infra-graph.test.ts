@@ -2,6 +2,11 @@
 // of the example site and of the directory, the inputs' hashes against what outpost
 // renders, and that a policy change touches exactly the devices it should.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../core/pipeline.js';
@@ -87,6 +92,25 @@ describe('the site program', () => {
       expect(provider).not.toMatch(/prepareSite|pushSite|ssh2/);
     }
     expect(devices.find((d) => d.name === 'vac-esch-fw1')!.inputs.platform).toBe('nftables');
+  });
+
+  it('the serialized forwarder reaches every method of the providers module with its own arguments', async () => {
+    const g = await graph({ site: 'vac-esch' });
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-fwd-'));
+    workspaces.push(() => rmSync(dir, { recursive: true, force: true }));
+    const echo = join(dir, 'providers.mjs');
+    const method = (m: string) => `${m}: async (...args) => ({ method: '${m}', args })`;
+    writeFileSync(echo, `export const providers = { DeviceConfig: { ${['create', 'diff', 'update', 'read', 'delete'].map(method).join(', ')} } };\n`);
+    const text = String(g.find((r) => r.name === 'vac-esch-fw1')!.inputs.__provider);
+    // As the engine's provider process loads it (@pulumi/pulumi/cmd/dynamic-provider).
+    const requireFromString = createRequire(import.meta.url)('require-from-string') as (code: string) => { handler: () => Record<string, (...a: unknown[]) => Promise<{ method: string; args: unknown[] }>> };
+    const provider = requireFromString(text).handler();
+    const props = { providerModule: pathToFileURL(echo).href, device: 'vac-esch-fw1' };
+    expect(await provider.create!(props)).toEqual({ method: 'create', args: [props] });
+    expect(await provider.diff!('id', { old: true }, props)).toEqual({ method: 'diff', args: ['id', { old: true }, props] });
+    expect(await provider.update!('id', { old: true }, props)).toEqual({ method: 'update', args: ['id', { old: true }, props] });
+    expect(await provider.read!('id', props)).toEqual({ method: 'read', args: ['id', props] });
+    expect(await provider.delete!('id', props)).toEqual({ method: 'delete', args: ['id', props] });
   });
 
   it('a port changed in the guests\' internet rule changes exactly the firewall input of the site', async () => {
