@@ -134,7 +134,7 @@ export async function runOperation(stack: Stack, op: Operation, s: EngineSetting
       steps.push({ op: r.op, type: r.type, name: nameOf(r.urn), diffs: r.diffs ?? [] });
     }
     const d = e.diagnosticEvent;
-    if (d && d.severity === "error") errors.push(d.message.trim());
+    if (d && d.severity === 'error') errors.push(d.message.trim());
   };
   const common = { onEvent, color: s.color ? ('always' as const) : ('never' as const), ...(s.onOutput ? { onOutput: s.onOutput } : {}) };
   try {
