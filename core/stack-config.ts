@@ -13,6 +13,8 @@ export interface StackSettings {
   readonly knownHosts?: string;
   readonly endpoints?: string;
   readonly user?: string;
+  /** Only these devices of the site; every device when absent. */
+  readonly devices?: readonly string[];
 }
 
 const KEYS: readonly [keyof StackSettings, string][] = [
@@ -24,6 +26,7 @@ const KEYS: readonly [keyof StackSettings, string][] = [
   ['knownHosts', 'outpost:knownHosts'],
   ['endpoints', 'outpost:endpoints'],
   ['user', 'outpost:user'],
+  ['devices', 'outpost:devices'],
 ];
 
 /** The new file text: `existing` (when given) with its outpost:* settings replaced. */
@@ -38,7 +41,7 @@ export function stackConfig(s: StackSettings, header: string, existing?: string)
   for (const [key, name] of KEYS) {
     const v = s[key];
     if (v === undefined) config.delete(name);
-    else config.set(name, v);
+    else config.set(name, typeof v === 'string' ? v : doc.createNode([...v], { flow: true }));
   }
   return doc.toString();
 }

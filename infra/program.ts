@@ -8,6 +8,8 @@ import type { DeliverySettings, DirectorySettings } from './types.js';
 export interface ProgramSettings {
   readonly inventory: string;
   readonly site?: string;
+  /** Only these devices of the site (a stack may equip part of a site); all when absent. */
+  readonly devices?: readonly string[];
   readonly delivery: DeliverySettings;
   readonly directory?: DirectorySettings;
   readonly providerModule: string;
@@ -17,7 +19,7 @@ export function outpostProgram(s: ProgramSettings): { site?: Site; directory?: D
   if (!s.site && !s.directory) throw new Error('the stack names neither outpost:site nor outpost:directory; see `outpost infra stack-config --help`');
   const inventory = resolve(s.inventory);
   return {
-    ...(s.site ? { site: new Site(s.site, { inventory, site: s.site, delivery: s.delivery, providerModule: s.providerModule }) } : {}),
+    ...(s.site ? { site: new Site(s.site, { inventory, site: s.site, ...(s.devices ? { devices: s.devices } : {}), delivery: s.delivery, providerModule: s.providerModule }) } : {}),
     ...(s.directory ? { directory: new Directory('directory', { inventory, directory: s.directory, providerModule: s.providerModule }) } : {}),
   };
 }

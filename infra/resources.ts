@@ -13,8 +13,8 @@ function forwarding(kind: 'DeviceConfig' | 'Account' | 'RoleGroup'): pulumi.dyna
     new Function(
       ...args.split(',').map((a) => a.trim()),
       `return (async () => {
-        const props = ${method === 'create' ? 'inputs' : method === 'diff' || method === 'update' ? 'news' : 'props'};
-        const mod = await import(props.providerModule);
+        const settings = ${method === 'create' ? 'inputs' : method === 'diff' || method === 'update' ? 'news' : 'props'};
+        const mod = await import(settings.providerModule);
         return mod.providers[${JSON.stringify(kind)}].${method}(${args});
       })();`,
     ) as (...a: unknown[]) => Promise<never>;

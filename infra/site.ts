@@ -10,6 +10,8 @@ export interface SiteArgs {
   /** Absolute path of the inventory folder. */
   readonly inventory: string;
   readonly site: string;
+  /** Only these devices (e.g. the ones a lab twin runs); every device of the site when absent. */
+  readonly devices?: readonly string[];
   readonly delivery: DeliverySettings;
   /** URL of the built providers module (dist/infra/providers.js). */
   readonly providerModule: string;
@@ -21,7 +23,7 @@ export class Site extends pulumi.ComponentResource {
 
   constructor(name: string, args: SiteArgs, opts?: pulumi.ComponentResourceOptions) {
     // Planned before registering anything: a bad inventory leaves no half-declared component.
-    const plan = siteStack(args.inventory, args.site);
+    const plan = siteStack(args.inventory, args.site, args.devices);
     super('outpost:site:Site', name, {}, opts);
     this.plan = plan;
     const devices: Record<string, DeviceConfig> = {};

@@ -60,7 +60,15 @@ for pattern in "${!NEED_FILE[@]}"; do
   fi
 done
 
+# The Pulumi engine (tests/e2e/infra-engine.test.ts, `outpost infra`): built from its Go
+# module once and cached outside the repository; a no-op when the cache has it.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+pulumi_engine() {
+  bash "$here/setup-pulumi.sh" >/dev/null
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  pulumi_engine
   exit 0
 fi
 
@@ -81,4 +89,5 @@ for svc in slapd ssh openvpn kamailio hostapd freeradius; do
   (command -v systemctl >/dev/null && systemctl disable --now "$svc" >/dev/null 2>&1) || true
   (command -v service >/dev/null && service "$svc" stop >/dev/null 2>&1) || true
 done
+pulumi_engine
 exit 0

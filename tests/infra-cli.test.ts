@@ -48,4 +48,37 @@ describe('outpost infra stack-config', () => {
     expect(r.stderr).toContain('--site vac-nowhere: no such site');
     expect(existsSync(join(root, 'infra/Pulumi.vac-nowhere.yaml'))).toBe(false);
   });
+
+  it('a stack for part of a site lists its devices; a device the site lacks is a usage error', () => {
+    const r = run(['--site', 'cs-esch', '--device', 'cs-esch-fw1', '--device', 'cs-esch-ap1']);
+    expect(r.code).toBe(0);
+    const doc = parse(readFileSync(join(root, 'infra/Pulumi.cs-esch.yaml'), 'utf8')) as { config: Record<string, unknown> };
+    expect(doc.config['outpost:devices']).toEqual(['cs-esch-fw1', 'cs-esch-ap1']);
+    const bad = run(['--site', 'cs-kirch', '--device', 'cs-kirch-fw9']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--device cs-kirch-fw9: not a device of cs-kirch');
+    expect(existsSync(join(root, 'infra/Pulumi.cs-kirch.yaml'))).toBe(false);
+  });
+});
+
+describe('outpost infra preview|up|refresh|destroy, before the engine starts', () => {
+  const env = { PULUMI_CONFIG_PASSPHRASE: '', PULUMI_CONFIG_PASSPHRASE_FILE: '', PULUMI_BACKEND_URL: '' };
+  it('needs one stack, named by --site or --directory', () => {
+    const r = outpost(['infra', 'preview'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('name one stack: --site CODE or --directory');
+  });
+
+  it('without a passphrase in the environment or a file: exit 2 naming where it may come from, no state written', () => {
+    const r = outpost(['infra', 'up', '--site', 'vac-mondorf'], { cwd: root, env: { ...env, PULUMI_CONFIG_PASSPHRASE: undefined as unknown as string } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no passphrase for the stack secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE');
+    expect(existsSync(join(root, '.pulumi-state'))).toBe(false);
+  });
+
+  it('a stack without settings in the project: exit 2 telling how to write them', () => {
+    const r = outpost(['infra', 'preview', '--site', 'vac-lux'], { cwd: root, env: { PULUMI_CONFIG_PASSPHRASE: 'x' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no settings for stack vac-lux in infra: outpost infra stack-config --site vac-lux first');
+  });
 });

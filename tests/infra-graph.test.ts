@@ -2,6 +2,11 @@
 // of the example site and of the directory, the inputs' hashes against what outpost
 // renders, and that a policy change touches exactly the devices it should.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../core/pipeline.js';
@@ -89,6 +94,25 @@ describe('the site program', () => {
     expect(devices.find((d) => d.name === 'vac-esch-fw1')!.inputs.platform).toBe('nftables');
   });
 
+  it('the serialized forwarder reaches every method of the providers module with its own arguments', async () => {
+    const g = await graph({ site: 'vac-esch' });
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-fwd-'));
+    workspaces.push(() => rmSync(dir, { recursive: true, force: true }));
+    const echo = join(dir, 'providers.mjs');
+    const method = (m: string) => `${m}: async (...args) => ({ method: '${m}', args })`;
+    writeFileSync(echo, `export const providers = { DeviceConfig: { ${['create', 'diff', 'update', 'read', 'delete'].map(method).join(', ')} } };\n`);
+    const text = String(g.find((r) => r.name === 'vac-esch-fw1')!.inputs.__provider);
+    // As the engine's provider process loads it (@pulumi/pulumi/cmd/dynamic-provider).
+    const requireFromString = createRequire(import.meta.url)('require-from-string') as (code: string) => { handler: () => Record<string, (...a: unknown[]) => Promise<{ method: string; args: unknown[] }>> };
+    const provider = requireFromString(text).handler();
+    const props = { providerModule: pathToFileURL(echo).href, device: 'vac-esch-fw1' };
+    expect(await provider.create!(props)).toEqual({ method: 'create', args: [props] });
+    expect(await provider.diff!('id', { old: true }, props)).toEqual({ method: 'diff', args: ['id', { old: true }, props] });
+    expect(await provider.update!('id', { old: true }, props)).toEqual({ method: 'update', args: ['id', { old: true }, props] });
+    expect(await provider.read!('id', props)).toEqual({ method: 'read', args: ['id', props] });
+    expect(await provider.delete!('id', props)).toEqual({ method: 'delete', args: ['id', props] });
+  });
+
   it('a port changed in the guests\' internet rule changes exactly the firewall input of the site', async () => {
     const before = deviceInputs(await graph({ site: 'vac-esch' }));
     const ws = auditWorkspace([{ file: 'policies/access.yaml', from: '    to: [service:internet]\n    owner: network team\n', to: '    to: [service:internet]\n    ports: [8443/tcp]\n    owner: network team\n' }]);
@@ -98,6 +122,12 @@ describe('the site program', () => {
     const changed = Object.keys(after).filter((d) => after[d]!.sha256 !== before[d]!.sha256);
     expect(changed).toEqual(['vac-esch-fw1']);
     expect(after['vac-esch-fw1']!.sha256).toBe(renderedHashes(ws.inventory, 'vac-esch')['vac-esch-fw1']);
+  });
+
+  it('a stack naming some devices of the site declares those only; a device the site lacks fails with its name', async () => {
+    const g = await graph({ site: 'cs-esch', devices: ['cs-esch-fw1', 'cs-esch-ap2'] });
+    expect(Object.keys(deviceInputs(g)).sort()).toEqual(['cs-esch-ap2', 'cs-esch-fw1']);
+    expect(() => outpostProgram({ inventory: exampleInventory, site: 'cs-esch', devices: ['cs-esch-fw9'], delivery, providerModule: PROVIDERS })).toThrow(/names device cs-esch-fw9, which site cs-esch does not have/);
   });
 
   it('an unknown site fails the program with the inventory message', () => {

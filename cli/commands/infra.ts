@@ -1,5 +1,7 @@
-// `outpost infra stack-config`: a new centre becomes a new Pulumi stack in one command.
+// `outpost infra stack-config`: a new centre becomes a new Pulumi stack in one command;
+// `outpost infra preview|up|refresh|destroy` run the stack (./infra-run.ts).
 import type { Command } from 'commander';
+import { registerRun } from './infra-run.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { outputFor, report, withInventory, withJson, type CommonFlags } from '../context.js';
 
@@ -12,10 +14,12 @@ interface Flags extends CommonFlags {
   readonly knownHosts?: string;
   readonly endpoints?: string;
   readonly user?: string;
+  readonly device?: string[];
 }
 
 export function register(program: Command): void {
-  const infra = program.command('infra').description('the Pulumi programs in infra/: stack settings for sites');
+  const infra = program.command('infra').description('the Pulumi programs in infra/: stack settings, and preview/up/refresh/destroy through the Pulumi engine');
+  registerRun(infra);
   const cmd = infra
     .command('stack-config')
     .description("write the Pulumi stack settings of a site (infra/Pulumi.<site>.yaml), keeping what Pulumi itself stored there")
@@ -27,6 +31,7 @@ export function register(program: Command): void {
     .option('--known-hosts <file>', 'known_hosts pinning devices the inventory does not pin')
     .option('--endpoints <file>', 'YAML overriding where devices are reached')
     .option('--user <name>', 'login name on the devices')
+    .option('--device <hostname>', 'only this device of the site (repeatable; every device when absent)', (v: string, acc: string[] = []) => [...acc, v])
     .addHelpText(
       'after',
       '\nPaths are written relative to the project folder, as the Pulumi CLI runs the program from there.\n' +
@@ -48,6 +53,8 @@ export function register(program: Command): void {
     }
     const site = inv.value.sites.find((s) => s.code === flags.site);
     if (!site) throw new UsageError(`--site ${flags.site}: no such site (known: ${inv.value.sites.map((s) => s.code).join(', ')})`);
+    const unknown = (flags.device ?? []).filter((h) => !site.devices.some((d) => d.hostname === h));
+    if (unknown.length) throw new UsageError(`--device ${unknown.join(', ')}: not a device of ${site.code} (devices: ${site.devices.map((d) => d.hostname).join(', ')})`);
     if (!existsSync(flags.project) || !existsSync(join(flags.project, 'Pulumi.yaml'))) throw new UsageError(`--project ${flags.project}: no Pulumi.yaml there`);
     const rel = (p: string | undefined) => (p === undefined ? undefined : relative(resolve(flags.project), resolve(p)) || '.');
     const file = join(flags.project, `Pulumi.${site.code}.yaml`);
@@ -61,6 +68,7 @@ export function register(program: Command): void {
       ...(flags.knownHosts ? { knownHosts: rel(flags.knownHosts)! } : {}),
       ...(flags.endpoints ? { endpoints: rel(flags.endpoints)! } : {}),
       ...(flags.user ? { user: flags.user } : {}),
+      ...(flags.device?.length ? { devices: flags.device } : {}),
     };
     let text: string;
     try {

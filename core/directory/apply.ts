@@ -49,6 +49,11 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 async function execute(client: Client, c: Change, batch: number): Promise<void> {
   switch (c.op) {
     case 'add-container':
+      // Writers working side by side (Pulumi creates role groups in parallel) may each find
+      // ou=people or ou=roles missing; the one that comes second finds it made (LDAP 68).
+      return client.add(c.dn, Object.fromEntries(Object.entries(c.attrs).map(([k, v]) => [k, [...v]]))).catch((e: unknown) => {
+        if (!(isLdapResult(e) && e.code === 68)) throw e;
+      });
     case 'add-person':
       return client.add(c.dn, Object.fromEntries(Object.entries(c.attrs).map(([k, v]) => [k, [...v]])));
     case 'modify-person': {
@@ -78,6 +83,17 @@ async function execute(client: Client, c: Change, batch: number): Promise<void> 
         try {
           await client.modify(c.dn, new LdapChange({ operation: 'delete', modification: attr('member', part) }));
         } catch (e) {
+          // A value already gone (LDAP 16): another writer removed it meanwhile (Pulumi adds
+          // people to the same role in parallel, each taking the placeholder out); the rest
+          // of the batch goes one by one.
+          if (isLdapResult(e) && e.code === 16) {
+            for (const m of part) {
+              await client.modify(c.dn, new LdapChange({ operation: 'delete', modification: attr('member', [m]) })).catch((e2: unknown) => {
+                if (!(isLdapResult(e2) && e2.code === 16)) throw e2;
+              });
+            }
+            continue;
+          }
           // The last member left (an offboarding planned for one person): a group needs
           // a member, so the placeholder takes its place in the same request.
           if (!(isLdapResult(e) && e.code === 65 && c.placeholder)) throw e;
