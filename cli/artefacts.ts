@@ -28,7 +28,7 @@ const manifestSchema = z.object({
       site: z.string(),
       device: z.string(),
       platform: z.string(),
-      kind: z.enum(['switch', 'ap', 'firewall', 'vpn']),
+      kind: z.enum(['switch', 'ap', 'firewall', 'vpn', 'radius', 'pbx']),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
     }),
   ),

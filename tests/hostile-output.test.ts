@@ -98,7 +98,7 @@ describe('paths read back from a manifest are not trusted (case 10)', () => {
     expect(r.stderr).toMatch(/manifest\.json:1:1: error: manifest\.json is not JSON .*\[bad-manifest\]/);
     expect(r.code).toBe(1);
     expect(run(['render', '--out', 'out'], { cwd: root }).code).toBe(0);
-    expect(new Set(expectWhole(join(root, 'out')).artefacts.map((e) => e.site)).size).toBe(13);
+    expect(new Set(expectWhole(join(root, 'out')).artefacts.filter((e) => e.site !== 'central').map((e) => e.site)).size).toBe(13);
   });
 });
 
@@ -111,9 +111,11 @@ describe('the old or the new render is whole at every instant (case 14)', () => 
     mkdirSync(join(root, 'out.gen-999998-abc'));
     for (const delay of [300, 900, 1500, 2100, 2700]) {
       const child = spawn(process.execPath, [join(repoRoot, 'dist', 'outpost.js'), 'render', '--site', 'vac-esch', '--out', 'out'], { cwd: root, stdio: 'ignore' });
+      // Listening first: a quick render may end before the kill.
+      const exited = new Promise((r) => child.once('exit', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       expectWhole(join(root, 'out'));
     }
     expect(run(['render', '--out', 'out'], { cwd: root }).code).toBe(0);
@@ -122,7 +124,7 @@ describe('the old or the new render is whole at every instant (case 14)', () => 
     expect(leftovers).toHaveLength(1);
     expect(realpathSync(join(root, 'out'))).toBe(join(realpathSync(root), leftovers[0]!));
     expectWhole(join(root, 'out'));
-  }, 60_000);
+  }, 180_000);
 
   it('a reader polling out/ during a re-render never finds it missing or half written', async () => {
     const root = workspace();

@@ -11,7 +11,7 @@ import { compileGateway, enforcement, loadPolicy } from '../core/policy/index.js
 import { renderGateways } from '../core/render/index.js';
 import { Leases, ManagementParser, planGateways } from '../core/vpn/index.js';
 import { initPki, issueServer, pkiPaths, revoke, PkiError, isTlsCryptKey } from '../core/pki/index.js';
-import { applyEdits, inventoryCopy, lineOf, outpost, repoRoot } from './support/inventory.js';
+import { applyEdits, inventoryCopy, lineOf, outpostAsync, repoRoot } from './support/inventory.js';
 
 const inv = loadInventory('inventory');
 if (!inv.ok) throw new Error('inventory');
@@ -99,18 +99,18 @@ describe('validate checks the role pools against the people who hold the roles',
     return { inventory: c.dir, root };
   };
 
-  it('names the role whose pool is smaller than its agents, at its line in access.yaml, and writes nothing', () => {
+  it('names the role whose pool is smaller than its agents, at its line in access.yaml, and writes nothing', async () => {
     const { inventory, root } = withPolicy([{ from: 'description: Crisis cell members, pool: 24', to: 'description: Crisis cell members, pool: 30' }]);
-    const r = outpost(['validate', '--inventory', inventory]);
+    const r = await outpostAsync(['validate', '--inventory', inventory]);
     expect(r.code).toBe(1);
     const line = lineOf(root, 'policies/access.yaml', 'name: crisis-cell');
     expect(r.stderr).toMatch(new RegExp(`access\\.yaml:${line}:\\d+: error: role crisis-cell: its pool 10\\.96\\.41\\.0/30 holds 2 agents but \\d+ hold the role; give it pool: \\d+ or less \\(at .*pool\\) \\[pool-too-small\\]`));
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses a role with no pool, at its line', () => {
+  it('refuses a role with no pool, at its line', async () => {
     const { inventory, root } = withPolicy([{ from: 'description: Network administrators, pool: 26', to: 'description: Network administrators' }]);
-    const r = outpost(['validate', '--inventory', inventory]);
+    const r = await outpostAsync(['validate', '--inventory', inventory]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`access\\.yaml:${lineOf(root, 'policies/access.yaml', 'name: netadmin')}:\\d+: error: .*pool`));
   });
@@ -121,10 +121,10 @@ describe('outpost pki', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const p = pkiPaths(join(dir, 'pki'));
 
-  it('makes a CA, a gateway certificate for its public name, a CRL and a tls-crypt key; keys 0600, never printed', () => {
-    const r = outpost(['pki', 'init', '--pki', p.dir]);
+  it('makes a CA, a gateway certificate for its public name, a CRL and a tls-crypt key; keys 0600, never printed', async () => {
+    const r = await outpostAsync(['pki', 'init', '--pki', p.dir]);
     expect(r.code, r.stderr).toBe(0);
-    const issued = outpost(['pki', 'issue', '--pki', p.dir, '--json']);
+    const issued = await outpostAsync(['pki', 'issue', '--pki', p.dir, '--json']);
     expect(issued.code, issued.stderr).toBe(0);
     const doc = JSON.parse(issued.stdout) as { issued: { name: string; dns: string[] }[] };
     expect(doc.issued.map((c) => [c.name, c.dns])).toEqual([['vpn-gw1', ['vpn.crisis.example.lu']]]);
@@ -148,20 +148,20 @@ describe('outpost pki', () => {
     execFileSync('openssl', ['verify', '-crl_check', '-CRLfile', p.crl, '-CAfile', p.caCert, p.certOf('vpn-gw1')], { stdio: 'pipe' });
   });
 
-  it('refuses a second CA in the same folder, and names that are not host names', () => {
+  it('refuses a second CA in the same folder, and names that are not host names', async () => {
     expect(() => initPki(p, { caName: 'Again' })).toThrow(PkiError);
     expect(() => issueServer(p, '../etc/x', ['a.example'])).toThrow(/certificate name/);
     expect(() => issueServer(p, 'x', ['bad name'])).toThrow(/not a DNS name/);
-    const r = outpost(['pki', 'init', '--pki', p.dir]);
+    const r = await outpostAsync(['pki', 'init', '--pki', p.dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already holds a CA/);
     expect(existsSync(join(p.dir, 'private', 'x.key'))).toBe(false);
   });
 
-  it('in a kit: the .ovpn carries the CA the gateway chains to and the tls-crypt key, at mode 0600', () => {
+  it('in a kit: the .ovpn carries the CA the gateway chains to and the tls-crypt key, at mode 0600', async () => {
     const ca = readFileSync(p.caCert, 'utf8').trim();
     const out = join(dir, 'kits');
-    const r = outpost(['kit', 'ana.bianchi', '--out', out, '--today', '2021-01-01'], { env: { ...process.env, OUTPOST_PKI: p.dir } });
+    const r = await outpostAsync(['kit', 'ana.bianchi', '--out', out, '--today', '2021-01-01'], { env: { ...process.env, OUTPOST_PKI: p.dir } });
     expect(r.code, r.stderr).toBe(0);
     const ovpn = join(out, 'ana.bianchi', 'agent', 'vpn', 'ana.bianchi.ovpn');
     const text = readFileSync(ovpn, 'utf8');

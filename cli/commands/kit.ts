@@ -47,8 +47,11 @@ export function register(program: Command): void {
     // An agent whose contract has ended has a locked account: a kit for them opens nothing
     // and hands out profiles nobody should hold.
     const { isExpired } = await import('../../core/people/index.js');
-    const ended = wanted.filter((p) => isExpired(p, day));
-    const people = wanted.filter((p) => !isExpired(p, day));
+    // Agents named on the command line are what the helpdesk asked for: an ended one is
+    // refused below with the others untouched; a site's ended agents are skipped.
+    const named = new Set(ids);
+    const ended = wanted.filter((p) => !named.has(p.id) && isExpired(p, day));
+    const people = wanted.filter((p) => named.has(p.id) || !isExpired(p, day));
     for (const p of ended) out.warn(`${p.id}: contract ended on ${p.endDate}; no kit (extend end_date in the people file to issue one)`);
     const { kitOrg, issueKits, IssueFailure } = await import('../../core/kit/index.js');
     // Only an enrolling kit holds secrets (the first password and the TOTP seed).

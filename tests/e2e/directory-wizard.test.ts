@@ -92,7 +92,7 @@ describe('onboarding wizard on a terminal', () => {
     expect(readFileSync(join(work, 'inventory/people/vac-lux.csv'), 'utf8')).toContain(
       'nina.hansen,Nina,Hansen,nina.hansen@crisis.example.lu,vac-lux,vaccination-staff,2027-03-31,LT-88001,3c:52:82:88:00:01,\n',
     );
-    expect(existsSync(join(work, 'kits/nina.hansen/vpn/nina.hansen.ovpn'))).toBe(true);
+    expect(existsSync(join(work, 'kits/nina.hansen/agent/vpn/nina.hansen.ovpn'))).toBe(true);
     const admin = await slapd.admin();
     const e = await admin.search('uid=nina.hansen,ou=people,dc=crisis,dc=example,dc=lu', { scope: 'base', attributes: ['memberOf', 'pwdEndTime', 'objectClass'] });
     expect(e.searchEntries[0]).toMatchObject({ memberOf: 'cn=vaccination-staff,ou=roles,dc=crisis,dc=example,dc=lu', pwdEndTime: '20270401000000Z' });

@@ -90,8 +90,8 @@ describe('an agent joins the staff Wi-Fi or an 802.1X port through the RADIUS se
       secrets.set(p.id, secret);
       const kit = buildKit({ person: p, org, issued: day(0), credentials: { password, otpauthUri: otpauthUri(secret, org.domain, p.id) } });
       const dir = writeKit(join(work, 'kits'), kit);
-      const nm = kit.files.find((f) => f.path.startsWith('laptop/linux/') && f.path !== 'laptop/linux/vpn.nmconnection')!;
-      const caFile = kit.files.find((f) => f.path === 'laptop/wifi-ca.crt') ?? kit.files.find((f) => f.path === 'vpn/vpn-ca.crt')!;
+      const nm = kit.files.find((f) => f.path.startsWith('agent/laptop/linux/') && f.path.endsWith('.nmconnection') && f.path !== 'agent/laptop/linux/vpn.nmconnection')!;
+      const caFile = kit.files.find((f) => f.path === 'agent/laptop/wifi-ca.crt') ?? kit.files.find((f) => f.path === 'agent/vpn/vpn-ca.crt')!;
       kits.set(p.id, { nm: readFileSync(join(dir, nm.path), 'utf8'), ca: join(dir, caFile.path) });
     }
 
