@@ -23,6 +23,11 @@ describe('the test suite under load', () => {
     expect(forks!.maxForks!).toBeLessThanOrEqual(availableParallelism());
   });
 
+  it('every worker passes through its event loop between tests', () => {
+    expect(config.test?.setupFiles).toContain('tests/support/yield.ts');
+    expect(readFileSync(join(repoRoot, 'tests/support/yield.ts'), 'utf8')).toMatch(/afterEach\(\(\) => new Promise<void>\(\(resolve\) => setImmediate\(resolve\)\)\)/);
+  });
+
   it('no test runs blocking commands more than three times in a row, nor in a loop', () => {
     const blocking = /(?<![\w.])(outpost\(\[|execFileSync\(|spawnSync\()/g;
     const heavy: string[] = [];
