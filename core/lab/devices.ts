@@ -156,6 +156,9 @@ export async function startPracticeGround(twin: Twin, site: SitePlan, tag: strin
 }
 
 function writeFiles(dir: string, site: SitePlan, inventoryDir: string, devices: readonly PracticeDevice[]): PracticeGround {
+  // The folder holds a private key and secrets: it ignores itself, so no `git add -A` in a
+  // project that does not ignore .outpost/ can commit them.
+  writeFileSync(join(dir, '.gitignore'), '# Written by outpost lab up: keys and secrets of the twin, never committed.\n*\n');
   const endpoints = join(dir, 'endpoints.yaml');
   const knownHosts = join(dir, 'known_hosts');
   const secrets = join(dir, 'secrets');
