@@ -26,6 +26,10 @@ declare -A NEED=(
   # delivery: the on-device rollback timer (setsid) and nftables normalisation (unshare -n)
   [unshare]=util-linux
   [setsid]=util-linux
+  # the newcomer tests: a project as a git work tree (kits must be ignored, plan --write's diff),
+  # and no process of the lab twin left behind (ps)
+  [git]=git
+  [ps]=procps
 )
 
 missing=()
