@@ -15,7 +15,7 @@ import { net } from '../inventory/index.js';
 import type { DeviceIntent, SitePlan } from '../plan/index.js';
 import { renderDevice } from '../render/index.js';
 import { secretNames } from '../deliver/secrets.js';
-import { addRoute, createNamespace, createVeth, deleteLink, nsExec, nsRun } from './netns.js';
+import { addRoute, createNamespace, createVeth, deleteLink, nsRun } from './netns.js';
 import type { Twin } from './twin.js';
 
 /** Platforms outpost pushes to over SSH as a Linux box, and which the twin can run. */
@@ -196,7 +196,3 @@ export function stopPracticeGround(tag: string): void {
   deleteLink(practiceLink(tag));
 }
 
-/** True while sshd of a practice device answers (used by tests and `lab status`). */
-export function practiceAlive(d: PracticeDevice): boolean {
-  return nsExec(undefined, ['sh', '-c', `exec 3<>/dev/tcp/${d.address}/22`]).code === 0;
-}
