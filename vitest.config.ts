@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
+    // Lets each worker read the runner's RPC answers between tests (see the file).
+    setupFiles: ['tests/support/yield.ts'],
     // Every e2e suite prefixes its namespaces, bridges and ports with its own area and
     // pid, so files can run side by side.
     pool: 'forks',

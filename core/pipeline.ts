@@ -1,7 +1,7 @@
 // The ordered, pure phases from inventory files to artefacts, in one place:
 // load -> (compile policy) -> plan (address, ports, intents) -> render.
 import { hasErrors, type Diagnostic } from './diagnostics.js';
-import { unknownName } from './names.js';
+import { closest } from './names.js';
 import { loadInventory, type Inventory } from './inventory/index.js';
 import { planInventory, type InventoryPlan, type RuleCompiler, type SitePlan } from './plan/index.js';
 import { CENTRAL, platformCatalogue, renderSites, type Artefact } from './render/index.js';
@@ -37,7 +37,11 @@ export function runPipeline(options: PipelineOptions): PipelineResult {
   const unknown = (options.sites ?? []).filter((c) => !inventory.sites.some((s) => s.code === c));
   if (unknown.length) {
     // The path names the flag: an unknown name on the command line is a usage error (exit 2).
-    for (const code of unknown) diagnostics.push({ severity: 'error', code: 'unknown-site', path: '--site', message: `${unknownName('site', code, inventory.sites.map((s) => s.code))} in ${options.inventoryDir}/sites` });
+    const known = inventory.sites.map((s) => s.code);
+    for (const code of unknown) {
+      const hint = closest(code, known);
+      diagnostics.push({ severity: 'error', code: 'unknown-site', path: '--site', message: `no site ${code} in ${options.inventoryDir}/sites${hint ? `; did you mean ${hint}?` : ''} (known: ${known.join(', ')})` });
+    }
     return { inventory, artefacts: [], diagnostics, ok: false };
   }
   const reserved = inventory.sites.find((s) => s.code === CENTRAL);

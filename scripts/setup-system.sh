@@ -33,10 +33,14 @@ declare -A NEED=(
   # the RADIUS server behind 802.1X ports and the staff Wi-Fi, and its test client
   [freeradius]=freeradius
   [eapol_test]=eapoltest
-  # the install lock of scripts/setup-oracles.sh (test-only parsers from PyPI  # the lab twin's ICMP probes (a policy test with port: icmp)
-  [ping]=iputils-ping
-)
+  # the install lock of scripts/setup-oracles.sh (test-only parsers from PyPI)
   [flock]=util-linux
+  # the lab twin's ICMP probes (a policy test with port: icmp)
+  [ping]=iputils-ping
+  # the newcomer tests: a project as a git work tree (kits must be ignored, plan --write's diff),
+  # and no process of the lab twin left behind (ps)
+  [git]=git
+  [ps]=procps
 )
 
 # file (glob) -> package, for what has no command of its own

@@ -15,7 +15,7 @@ import { net } from '../inventory/index.js';
 import type { DeviceIntent, SitePlan } from '../plan/index.js';
 import { renderDevice } from '../render/index.js';
 import { secretNames } from '../deliver/secrets.js';
-import { addRoute, createNamespace, createVeth, deleteLink, nsExec, nsRun } from './netns.js';
+import { addRoute, createNamespace, createVeth, deleteLink, nsRun } from './netns.js';
 import type { Twin } from './twin.js';
 
 /** Platforms outpost pushes to over SSH as a Linux box, and which the twin can run. */
@@ -156,6 +156,9 @@ export async function startPracticeGround(twin: Twin, site: SitePlan, tag: strin
 }
 
 function writeFiles(dir: string, site: SitePlan, inventoryDir: string, devices: readonly PracticeDevice[]): PracticeGround {
+  // The folder holds a private key and secrets: it ignores itself, so no `git add -A` in a
+  // project that does not ignore .outpost/ can commit them.
+  writeFileSync(join(dir, '.gitignore'), '# Written by outpost lab up: keys and secrets of the twin, never committed.\n*\n');
   const endpoints = join(dir, 'endpoints.yaml');
   const knownHosts = join(dir, 'known_hosts');
   const secrets = join(dir, 'secrets');
@@ -193,7 +196,3 @@ export function stopPracticeGround(tag: string): void {
   deleteLink(practiceLink(tag));
 }
 
-/** True while sshd of a practice device answers (used by tests and `lab status`). */
-export function practiceAlive(d: PracticeDevice): boolean {
-  return nsExec(undefined, ['sh', '-c', `exec 3<>/dev/tcp/${d.address}/22`]).code === 0;
-}

@@ -119,6 +119,12 @@ describe('docs/new-site.md, run as written', () => {
       results.push(r);
       expect(r.code, `${step.command}\n${r.stdout}\n${r.stderr}`).toBe(step.exit);
       expect(r.pipesHeldMs, `${step.command} left a daemon holding its output`).toBeLessThan(5_000);
+      if (/lab up/.test(step.command)) {
+        // The lab folder holds a private key and secrets: git must not see them.
+        const status = (await run('git status --porcelain --untracked-files=all')).stdout;
+        expect(status.split('\n').filter((l) => l.includes('.outpost/lab'))).toEqual([]);
+        expect(existsSync(join(project, '.outpost', 'lab', CODE, 'secrets'))).toBe(true);
+      }
     }
   }, 600_000);
 
