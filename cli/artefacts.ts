@@ -135,6 +135,11 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Refuses an --out outpost may not write to (usage error), before any work is done. */
+export function checkOutput(outDir: string, protect: readonly string[] = []): void {
+  currentOutput(resolve(outDir), outDir, protect);
+}
+
 let generations = 0;
 
 /**

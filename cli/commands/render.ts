@@ -25,7 +25,12 @@ export function register(program: Command): void {
   withJson(withInventory(cmd)).action(async (flags: RenderFlags) => {
     const { runPipeline } = await import('../../core/pipeline.js');
     const { policyRules } = await import('../policy-hook.js');
-    const { writeArtefacts } = await import('../artefacts.js');
+    const { checkOutput, writeArtefacts } = await import('../artefacts.js');
+    const { policyFileFor } = await import('../../core/policy/index.js');
+    const { dirname } = await import('node:path');
+    const protect = [flags.inventory, dirname(policyFileFor(flags.inventory))];
+    // A wrong --out is refused before any work, as it will be after.
+    checkOutput(flags.out, protect);
     const out = outputFor(flags);
     const started = performance.now();
     const r = runPipeline({ inventoryDir: flags.inventory, ...(flags.site ? { sites: [flags.site] } : {}), rules: policyRules(flags.inventory) });
@@ -33,9 +38,7 @@ export function register(program: Command): void {
       process.exitCode = report(out, r.diagnostics, !!flags.json);
       return;
     }
-    const { policyFileFor } = await import('../../core/policy/index.js');
-    const { dirname } = await import('node:path');
-    const written = writeArtefacts(flags.out, r.artefacts, flags.site ? [flags.site] : undefined, [flags.inventory, dirname(policyFileFor(flags.inventory))]);
+    const written = writeArtefacts(flags.out, r.artefacts, flags.site ? [flags.site] : undefined, protect);
     if (written.diagnostics.length) {
       process.exitCode = report(out, written.diagnostics, !!flags.json);
       return;
