@@ -131,7 +131,7 @@ describe('the site program', () => {
   });
 
   it('an unknown site fails the program with the inventory message', () => {
-    expect(() => outpostProgram({ inventory: exampleInventory, site: 'vac-nowhere', delivery, providerModule: PROVIDERS })).toThrow(/unknown site vac-nowhere/);
+    expect(() => outpostProgram({ inventory: exampleInventory, site: 'vac-nowhere', delivery, providerModule: PROVIDERS })).toThrow(/site vac-nowhere.*did you mean vac-esch/);
   });
 });
 
