@@ -77,7 +77,7 @@ export function register(program: Command): void {
       'link is cut, the device restores its previous config when the timer ends. outpost then opens a fresh SSH\n' +
       'session, runs the platform checks, and confirms. Secrets %%OUTPOST_SECRET(name)%% are filled from --secrets.\n' +
       'Progress on stderr, summary on stdout; exit 1 when a device failed.\n\n' +
-      'Examples:\n  outpost push --site vac-esch --dry-run\n  outpost push --site vac-esch --secrets /etc/outpost/secrets --concurrency 20\n  outpost push --site vac-esch --resume',
+      'Examples:\n  outpost push --site vac-esch --dry-run\n  outpost push --site central          # the VPN gateways (out/central/<gateway>/)\n  outpost push --site vac-esch --secrets /etc/outpost/secrets --concurrency 20\n  outpost push --site vac-esch --resume',
   );
   withJson(withInventory(cmd)).action(async (flags: PushFlags) => {
     const { prepareSite, pushSite, findRun, createProgress, summaryTable, SUCCESS } = await import('../../core/deliver/index.js');

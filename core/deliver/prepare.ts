@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { runPipeline, type PipelineOptions } from '../pipeline.js';
+import { CENTRAL } from '../render/index.js';
 import { driverFor } from './drivers/index.js';
 import type { Work } from './engine.js';
 import { loadKnownHosts } from './hostkeys.js';
@@ -41,14 +42,20 @@ export function prepareSite(o: PrepareOptions): Prepared {
   const diagnostics: Diagnostic[] = [];
   const empty = (): Prepared => ({ work: [], secrets: new Map(), ssh: sshSettings(o, env, diagnostics), diagnostics, ok: false });
 
-  const r = runPipeline({ inventoryDir: o.inventoryDir, sites: [o.site], ...(o.rules ? { rules: o.rules } : {}) });
+  // The central servers (out/central/) come from a full render; of them, the VPN
+  // gateways have a delivery driver today.
+  const central = o.site === CENTRAL;
+  const r = runPipeline({ inventoryDir: o.inventoryDir, ...(central ? {} : { sites: [o.site] }), ...(o.rules ? { rules: o.rules } : {}) });
   diagnostics.push(...r.diagnostics);
-  const plan = r.plan?.sites.find((s) => s.code === o.site);
+  const plan = central ? { devices: [] } : r.plan?.sites.find((s) => s.code === o.site);
   if (!r.ok || !r.inventory || !plan) return empty();
+  const gateways = new Set(r.inventory.org.vpnGateways.map((g) => g.hostname));
+  const artefacts = central ? r.artefacts.filter((a) => a.site === CENTRAL && gateways.has(a.device)) : r.artefacts;
+  if (central && !artefacts.length) diagnostics.push(error('no-central', 'no VPN gateway rendered: push --site central needs policies/access.yaml beside the inventory'));
 
   const endpoints = o.endpointsFile ? loadEndpoints(o.endpointsFile) : undefined;
   diagnostics.push(...(endpoints?.diagnostics ?? []));
-  const { work, diagnostics: wd } = siteWork(r.inventory, plan, r.artefacts, {
+  const { work, diagnostics: wd } = siteWork(r.inventory, plan, artefacts, {
     site: o.site,
     ...(o.devices?.length ? { devices: o.devices } : {}),
     ...(endpoints ? { endpoints: endpoints.endpoints } : {}),

@@ -43,7 +43,7 @@ export interface WorkOptions {
 }
 
 /** Push work per device of a site, in artefact order; unknown --device names are diagnostics. */
-export function siteWork(inv: Inventory, plan: SitePlan, artefacts: readonly Artefact[], opts: WorkOptions): { work: Work[]; diagnostics: Diagnostic[] } {
+export function siteWork(inv: Inventory, plan: Pick<SitePlan, 'devices'>, artefacts: readonly Artefact[], opts: WorkOptions): { work: Work[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const hosts = [...new Set(artefacts.filter((a) => a.site === opts.site).map((a) => a.device))];
   for (const d of opts.devices ?? []) {

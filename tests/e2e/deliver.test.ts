@@ -14,7 +14,7 @@ import { driverFor } from '../../core/deliver/drivers/index.js';
 import { parseKnownHosts } from '../../core/deliver/hostkeys.js';
 import type { PushEvent, SshSettings, Target } from '../../core/deliver/types.js';
 import { startLabSite, type LabSite } from '../support/netns.js';
-import { labHostapdConfigs, rulesetAllowing, openvpnConfig, SECRET_VALUES, writeSecrets } from '../support/deliver-fixtures.js';
+import { labHostapdConfigs, rulesetAllowing, openvpnConfig, gatewayFiles, GATEWAY_RULES, SECRET_VALUES, writeSecrets } from '../support/deliver-fixtures.js';
 
 let lab: LabSite;
 let lanNs: string;
@@ -50,8 +50,9 @@ const hostapd = labHostapdConfigs();
 
 function siteWork(fwRuleset: string): Work[] {
   return DEVICES.map((d, i) => {
-    const content = d.platform === 'nftables' ? fwRuleset : d.platform === 'openvpn' ? openvpnConfig(1194) : hostapd[i % hostapd.length]!;
-    const name = d.platform === 'nftables' ? '.nft' : d.platform === 'openvpn' ? '.conf' : '.hostapd.conf';
+    if (d.platform === 'openvpn') return { target: target(d.hostname), intended: gatewayFiles(1194), sha256: `test-${d.hostname}` };
+    const content = d.platform === 'nftables' ? fwRuleset : hostapd[i % hostapd.length]!;
+    const name = d.platform === 'nftables' ? '.nft' : '.hostapd.conf';
     return { target: target(d.hostname), intended: [{ name, content }], sha256: `test-${d.hostname}-${content.length}` };
   });
 }
@@ -144,11 +145,11 @@ describe('push to a site of six Linux devices', () => {
 });
 
 describe('the VPN gateway', () => {
-  it('reloads the running openvpn daemon with the new config; a config openvpn refuses never reaches it', async () => {
+  it('reloads the running openvpn daemon with the new config and loads its role rules; a config openvpn or nft refuses never reaches it', async () => {
     const vpn = lab.device('vpn1');
     const pidfile = join(vpn.root, 'run/openvpn-server/outpost.pid');
     mkdirSync(join(vpn.root, 'run/openvpn-server'), { recursive: true });
-    nsRun(vpn.ns, ['openvpn', '--config', join(vpn.root, 'etc/openvpn/server/outpost.conf'), '--writepid', pidfile, '--daemon', '--log', join(vpn.root, 'openvpn.log')]);
+    nsRun(vpn.ns, ['openvpn', '--config', join(vpn.root, 'etc/openvpn/outpost/openvpn.conf'), '--writepid', pidfile, '--daemon', '--log', join(vpn.root, 'openvpn.log')]);
     const listening = (port: number) => nsExec(vpn.ns, ['ss', '-lunH', `sport = :${port}`]).stdout.includes(String(port));
     const until = async (cond: () => boolean) => {
       for (let i = 0; i < 60 && !cond(); i++) await new Promise((r) => setTimeout(r, 100));
@@ -157,7 +158,7 @@ describe('the VPN gateway', () => {
     try {
       expect(await until(() => listening(1194))).toBe(true);
       const pid = readFileSync(pidfile, 'utf8').trim();
-      const work = (content: string): Work[] => [{ target: target('vpn1'), intended: [{ name: '.conf', content }], sha256: `vpn-${content.length}` }];
+      const work = (content: string, rules = GATEWAY_RULES): Work[] => [{ target: target('vpn1'), intended: gatewayFiles(0, content, rules), sha256: `vpn-${content.length}-${rules.length}` }];
       const moved = await pushSite('opd-lab', work(openvpnConfig(1195)), { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets: new Map(), confirmTimeoutSeconds: 3 });
       expect(moved.results[0]!.outcome).toBe('applied');
       // Same daemon (SIGHUP, not a new process), now serving the pushed config.
@@ -166,8 +167,13 @@ describe('the VPN gateway', () => {
 
       const refused = await pushSite('opd-lab', work(`${openvpnConfig(1196)}bogus-option 1\n`), { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets: new Map(), confirmTimeoutSeconds: 3 });
       expect([refused.results[0]!.outcome, refused.results[0]!.detail]).toEqual(['invalid', expect.stringContaining('bogus-option')]);
-      expect(readFileSync(join(vpn.root, 'etc/openvpn/server/outpost.conf'), 'utf8')).toBe(openvpnConfig(1195));
+      expect(readFileSync(join(vpn.root, 'etc/openvpn/outpost/openvpn.conf'), 'utf8')).toBe(openvpnConfig(1195));
       expect(listening(1195)).toBe(true);
+      // The role rules are loaded with the config, and a ruleset nft refuses never lands.
+      expect(nsRun(vpn.ns, ['nft', 'list', 'table', 'inet', 'outpost'])).toContain('helpdesk-web');
+      const badRules = await pushSite('opd-lab', work(openvpnConfig(1195), GATEWAY_RULES.replace('tcp dport 443', 'tcp dport 99999')), { stateDir: join(lab.dir, 'state'), ssh: ssh(), secrets: new Map(), confirmTimeoutSeconds: 3 });
+      expect(badRules.results[0]!.outcome).toBe('invalid');
+      expect(readFileSync(join(vpn.root, 'etc/openvpn/outpost/ruleset.nft'), 'utf8')).toBe(GATEWAY_RULES);
     } finally {
       if (existsSync(pidfile)) nsExec(vpn.ns, ['kill', readFileSync(pidfile, 'utf8').trim()]);
       rmSync(pidfile, { force: true });

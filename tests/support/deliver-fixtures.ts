@@ -48,6 +48,31 @@ verb 3
 `;
 }
 
+/** The VPN gateway's folder as outpost renders it (out/central/<gateway>/), for delivery tests. */
+export function gatewayFiles(port: number, conf = openvpnConfig(port), ruleset = GATEWAY_RULES): { name: string; content: string }[] {
+  return [
+    { name: '/openvpn.conf', content: conf },
+    { name: '/gatekeeper.json', content: '{ "gateway": "vpn1", "pools": [{ "role": "helpdesk", "cidr": "10.96.40.0/24" }] }\n' },
+    { name: '/ruleset.nft', content: ruleset },
+  ];
+}
+
+/** Role rules that keep the test's SSH open: the gateway's own table, nothing dropped. */
+export const GATEWAY_RULES = `table inet outpost
+delete table inet outpost
+table inet outpost {
+\tset role_helpdesk {
+\t\ttype ipv4_addr
+\t\tflags interval
+\t\telements = { 10.96.40.0/24 }
+\t}
+\tchain forward {
+\t\ttype filter hook forward priority filter; policy drop;
+\t\tip saddr @role_helpdesk tcp dport 443 accept comment "helpdesk-web"
+\t}
+}
+`;
+
 export const SECRET_VALUES: Readonly<Record<string, string>> = {
   'radius-key': 'rad-Secret-7f3a9c1e',
   'snmp-auth': 'snmp-Auth-2b8d4e6f',

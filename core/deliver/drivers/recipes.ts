@@ -64,18 +64,34 @@ export const hostapd: Recipe = {
 
 const openvpnPid = (p: Paths) => `"$R"/run/openvpn-server/outpost.pid`;
 
+const GATEWAY = '/etc/openvpn/outpost';
+
 /**
- * openvpn: /etc/openvpn/server/outpost.conf. openvpn parses the whole file before a
+ * openvpn gateway: the folder outpost renders (out/central/<gateway>/), in
+ * /etc/openvpn/outpost beside the PKI files. openvpn parses the whole config before a
  * standalone option such as --show-digests, which then exits: unknown options and wrong
- * arguments are caught on the device; the health check catches a daemon that died on reload.
+ * arguments are caught on the device; the role rules are checked by `nft -c` and loaded
+ * in one transaction; the health check catches a daemon that died on reload. The role
+ * rules are snapshotted like a firewall's, so the timer restores them too.
  */
 export const openvpn: Recipe = {
   platform: 'openvpn',
-  summary: 'openvpn gateway: parsed by openvpn on the device, /etc/openvpn/server/outpost.conf, reload',
-  files: [{ suffix: '.conf', path: '/etc/openvpn/server/outpost.conf' }],
-  validate: (p) => `cd "$R"/etc/openvpn/server 2>/dev/null || cd /; out=$(openvpn --config ${p.candidate(0)} --show-digests 2>&1) || { printf '%s\\n' "$out" | grep -v '^Use --help' >&2; exit 1; }`,
-  activate: reload('openvpn-server@outpost', openvpnPid),
-  check: alive(openvpnPid, 'openvpn'),
+  summary: 'openvpn gateway: openvpn.conf parsed by openvpn, role rules checked by nft -c, gatekeeper.json; /etc/openvpn/outpost, nft -f, reload',
+  files: [
+    { suffix: '/openvpn.conf', path: `${GATEWAY}/openvpn.conf` },
+    { suffix: '/gatekeeper.json', path: `${GATEWAY}/gatekeeper.json` },
+    { suffix: '/ruleset.nft', path: `${GATEWAY}/ruleset.nft` },
+  ],
+  snapshot: () => `{ echo 'flush ruleset'; nft -s list ruleset; } > "$S/rollback/ruleset.nft" && nft -c -f "$S/rollback/ruleset.nft"`,
+  restore: (p) => `nft -f "$S/rollback/ruleset.nft"; ${reload('openvpn-server@outpost', openvpnPid)(p)}`,
+  validate: (p) =>
+    [
+      `cd "$R"${GATEWAY} 2>/dev/null || cd /; out=$(openvpn --config ${p.candidate(0)} --show-digests 2>&1) || { printf '%s\\n' "$out" | grep -v '^Use --help' >&2; exit 1; }`,
+      `grep -q '"pools"' ${p.candidate(1)} || { echo 'gatekeeper.json names no role pools' >&2; exit 1; }`,
+      `nft -c -f ${p.candidate(2)}`,
+    ].join('\n'),
+  activate: (p) => `nft -f ${p.file(2)} && { ${reload('openvpn-server@outpost', openvpnPid)(p)}; }`,
+  check: (p) => `nft list table inet outpost >/dev/null && ${alive(openvpnPid, 'openvpn')(p)}`,
 };
 
 const uciFiles = ['wireless', 'network', 'system', 'dropbear'] as const;
