@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Figure } from './index.js';
+import { once, runs, summary, type Figure } from './figures.js';
 import { loadInventory } from '../../core/inventory/index.js';
 import { generatePeople, parsePeople, peopleCsv } from '../../core/people/index.js';
 import { desiredLdif, desiredState, syncDirectory, readPassword, newTotpSecret, otpauthUri, generatePassword } from '../../core/directory/index.js';
@@ -51,22 +51,22 @@ export default async function identityBench(): Promise<Figure[]> {
     const first = await syncDirectory(settings, desired);
     const applyMs = performance.now() - t;
     if (first.failed.length) throw new Error(`apply failed: ${first.failed[0]!.error}`);
-    t = performance.now();
-    const again = await syncDirectory(settings, desired);
-    const reapplyMs = performance.now() - t;
-    if (again.plan.changes.length) throw new Error(`re-apply planned ${again.plan.changes.length} changes`);
+    const reapply = await runs(5, async () => {
+      const again = await syncDirectory(settings, desired);
+      if (again.plan.changes.length) throw new Error(`re-apply planned ${again.plan.changes.length} changes`);
+    });
     await stopDirectoryLab(lab.stateDir, { wipe: true });
 
     figures.push(
-      { name: `ldapadd of ${AGENTS} agents + role groups from one LDIF (baseline)`, value: ldapaddMs, unit: 'ms' },
+      { name: `ldapadd of ${AGENTS} agents + role groups from one LDIF (baseline)`, stats: once(ldapaddMs), unit: 'ms' },
       {
         name: `directory apply, ${AGENTS} agents into an empty directory`,
-        value: applyMs,
+        stats: once(applyMs),
         unit: 'ms',
         target: { max: ldapaddMs * 1.2, text: `<= 1.2x ldapadd (${Math.round(ldapaddMs * 1.2)} ms)` },
         detail: `${first.results.length} changes, ratio ${(applyMs / ldapaddMs).toFixed(2)}`,
       },
-      { name: 'directory apply with nothing to change (11,670 agents)', value: reapplyMs, unit: 'ms', target: { max: 2000, text: '< 2000 ms' } },
+      { name: 'directory apply with nothing to change (11,670 agents)', stats: reapply, unit: 'ms', target: { max: 2000, text: '< 2000 ms' } },
     );
 
     // Kits: build and write 3,000 with fresh credentials (no directory involved).
@@ -74,22 +74,26 @@ export default async function identityBench(): Promise<Figure[]> {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '2', '-subj', '/CN=Bench CA', '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'pipe' });
     const org = kitOrg(inv.value, parseCa(readFileSync(`${ca}.crt`, 'utf8')));
     const creds = people.slice(0, KITS).map((person) => ({ person, credentials: { password: generatePassword(), otpauthUri: otpauthUri(newTotpSecret(), org.domain, person.id), sipPassword: generatePassword(24) } }));
-    t = performance.now();
-    let files = 0;
-    const kits = creds.map(({ person, credentials }) => buildKit({ person, org, credentials, issued: today }));
-    for (const k of kits) files += k.files.length;
-    const buildMs = performance.now() - t;
     // Writing goes to memory-backed storage when there is some: on a shared VM the disk's
     // write-back throttling, not outpost, would set the figure.
     const shm = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/opi-bench-kits-') : undefined;
-    const out = shm ?? join(work, 'kits');
+    const builds: number[] = [];
+    const totals: number[] = [];
+    let files = 0;
     try {
-      t = performance.now();
-      for (const k of kits) writeKit(out, k);
-      const writeMs = performance.now() - t;
+      // Slow (3,000 QR codes and sheets per run): 3 runs, each into a fresh folder.
+      for (let run = 0; run < 3; run++) {
+        const out = join(shm ?? work, `kits-${run}`);
+        t = performance.now();
+        const kits = creds.map(({ person, credentials }) => buildKit({ person, org, credentials, issued: today }));
+        builds.push(performance.now() - t);
+        for (const k of kits) writeKit(out, k);
+        totals.push(performance.now() - t);
+        files = kits.reduce((n, k) => n + k.files.length, 0);
+      }
       figures.push(
-        { name: `build ${KITS} agent kits in memory (profiles, TOTP QR, sheet, manifest)`, value: buildMs, unit: 'ms', detail: `${files} files` },
-        { name: `build and write ${KITS} agent kits`, value: buildMs + writeMs, unit: 'ms', target: { max: 10_000, text: '< 10000 ms' }, detail: `writing ${Math.round(writeMs)} ms to ${shm ? 'tmpfs' : 'disk'}` },
+        { name: `build ${KITS} agent kits in memory (profiles, TOTP QR, sheet, manifest)`, stats: summary(builds), unit: 'ms', detail: `${files} files` },
+        { name: `build and write ${KITS} agent kits`, stats: summary(totals), unit: 'ms', target: { max: 10_000, text: '< 10000 ms' }, detail: `written to ${shm ? 'tmpfs' : 'disk'}` },
       );
     } finally {
       if (shm) rmSync(shm, { recursive: true, force: true });
