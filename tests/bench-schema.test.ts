@@ -1,6 +1,7 @@
 // The bench document (`npm run bench -- --json`) is tracked over time, so its shape is a
 // contract: the document the harness builds must validate against the schema in the
 // repository, and the verdict must follow the median, not the best run.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,15 @@ describe('the bench document', () => {
     const broken = { ...doc, figures: [{ ...doc.figures[0]!, stats: { min: 1, max: 2 } }] };
     expect(validate(broken)).toBe(false);
     expect(JSON.stringify(validate.errors)).toMatch(/median|n/);
+  });
+
+  it('`npm run bench -- --json` prints one document that validates, progress on stderr only', () => {
+    // A name that picks no bench file: the harness itself, without minutes of benchmarks.
+    const r = spawnSync('node_modules/.bin/tsx', ['scripts/bench/index.ts', '--json', 'no-such-bench'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as unknown;
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(r.stderr).toMatch(/0 target\(s\) missed, 0 bench\(es\) failed; load average [\d.]+ [\d.]+ [\d.]+ on \d+ cores/);
   });
 
   it('refuses fewer than 3 runs', async () => {
