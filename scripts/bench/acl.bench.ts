@@ -13,7 +13,7 @@ import { planInventory, type FirewallIntent } from '../../core/plan/index.js';
 import { compilePolicy, loadPolicy, rolePools, type AccessPolicy } from '../../core/policy/index.js';
 import { platformCatalogue, renderDevice } from '../../core/render/index.js';
 import { aclPolicyText } from './acl-shape.js';
-import { summary, type Figure, type Stats } from './figures.js';
+import { PEAK_HOOK, summary, type Figure, type Stats } from './figures.js';
 
 const DAY = '2026-11-24';
 const RULES = 2000;
@@ -38,8 +38,6 @@ function median(runs: number, f: () => void): { wall: Stats; cpu: number } {
   return { wall: summary(times), cpu: summary(cpu).median };
 }
 
-// Prints the process's peak resident set on exit, for the CLI figure.
-const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('outpost-maxrss '+u.maxRSS+' cpu '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 export default async function bench(): Promise<Figure[]> {
   const root = join(import.meta.dirname, '..', '..');
@@ -80,7 +78,7 @@ export default async function bench(): Promise<Figure[]> {
       const cpu: number[] = [];
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
-        const r = spawnSync(process.execPath, ['--import', RSS_HOOK, join(root, 'dist', 'outpost.js'), 'render', '--site', site, '--inventory', join(dir, 'inventory'), '--out', join(dir, 'out')], { encoding: 'utf8' });
+        const r = spawnSync(process.execPath, ['--import', PEAK_HOOK, join(root, 'dist', 'outpost.js'), 'render', '--site', site, '--inventory', join(dir, 'inventory'), '--out', join(dir, 'out')], { encoding: 'utf8' });
         times.push(performance.now() - t0);
         if (r.status !== 0) throw new Error(`outpost render --site ${site} failed: ${r.stderr}`);
         const m = /outpost-maxrss (\d+) cpu (\d+)/.exec(r.stderr);

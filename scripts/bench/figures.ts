@@ -85,3 +85,11 @@ export function tableRow(f: Figure): string {
 }
 
 export const tableHeader = `${'figure'.padEnd(70)} ${'median'.padStart(8)}     ${'min–max'.padStart(15)} runs`;
+
+/**
+ * `node --import PEAK_HOOK …` makes a child print `outpost-maxrss <kB> cpu <µs>` on exit.
+ * Peak memory is the process's own VmHWM: resourceUsage().maxRSS carries over the parent's
+ * peak across fork + exec on Linux, so a bench harness holding 260 MB made every child
+ * report 260 MB.
+ */
+export const PEAK_HOOK = `data:text/javascript,import{readFileSync as r}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();const h=/VmHWM:\\s*(\\d+)/.exec(r('/proc/self/status','utf8'));process.stderr.write('outpost-maxrss '+(h&&h[1]||u.maxRSS)+' cpu '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;

@@ -8,12 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet } from './fleet.js';
-import { summary, type Figure } from './figures.js';
+import { PEAK_HOOK, summary, type Figure } from './figures.js';
 
 const SITES = 250;
 
-// Prints the process's peak resident set on exit (kB, as resourceUsage gives it).
-const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('outpost-maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
 
 function render(repo: string, inventory: string, out: string, n: number): { wall: number[]; rssMB: number[]; artefacts: number } {
   const wall: number[] = [];
@@ -21,7 +19,7 @@ function render(repo: string, inventory: string, out: string, n: number): { wall
   for (let i = 0; i < n; i++) {
     rmSync(out, { recursive: true, force: true });
     const t = performance.now();
-    const r = spawnSync(process.execPath, ['--import', RSS_HOOK, join(repo, 'dist', 'outpost.js'), 'render', '--out', out, '--inventory', inventory], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, ['--import', PEAK_HOOK, join(repo, 'dist', 'outpost.js'), 'render', '--out', out, '--inventory', inventory], { encoding: 'utf8', maxBuffer: 1 << 26 });
     wall.push(performance.now() - t);
     if (r.status !== 0) throw new Error(`outpost render exited ${r.status}: ${r.stderr.slice(-400)}`);
     rssMB.push(Number(/outpost-maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024);
