@@ -1,13 +1,15 @@
 // The audit at national scale: 13 sites planned with the access policy, and 11,670 agents
 // read from a local slapd (memberOf, password policy and otp overlays, as in production).
-// The figure with a target is the audit itself: every control over the intent of all
-// sites and over every account, report included. Reading the directory and the whole
-// CLI run are shown beside it.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// The figure with a target is the command as the user runs it: a fresh `outpost audit
+// --against intended,directory` process, every control over the intent of all sites and
+// over every account read from the directory, the JSON report written to a file (median
+// of 5, target < 1 s). The audit's own work in-process (inputs already read) and reading
+// the directory are shown beside it.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Figure } from './index.js';
+import { once, runs, type Figure } from './figures.js';
 import { formatReport, gatherInputs, knownControls, loadSecurityPolicy, runAudit } from '../../core/audit/index.js';
 import { desiredState, readAccounts, syncDirectory } from '../../core/directory/index.js';
 import { loadInventory } from '../../core/inventory/index.js';
@@ -45,17 +47,15 @@ export default async function auditBench(): Promise<Figure[]> {
     const accounts = await readAccounts(settings);
     const readMs = performance.now() - t;
 
-    const runs: number[] = [];
     let findings = 0;
-    for (let i = 0; i < 5; i++) {
-      t = performance.now();
+    let inProcessControls = 0;
+    const inProcess = await runs(5, () => {
       const inputs = gatherInputs({ inventory: inv.value, policy: policy.value, date: TODAY, people: people.value, accounts });
       const report = runAudit(inputs, security.value, ['intended', 'directory']);
       formatReport(report, 'json', 'high');
-      runs.push(performance.now() - t);
       findings = report.controls.reduce((n, c) => n + c.findings.length, 0);
-    }
-    runs.sort((a, b) => a - b);
+      inProcessControls = report.controls.length;
+    });
 
     // The whole command as a fresh process, on a copy of the example with the 11,670 agents.
     const ws = join(work, 'ws');
@@ -63,29 +63,32 @@ export default async function auditBench(): Promise<Figure[]> {
     cpSync('policies', join(ws, 'policies'), { recursive: true });
     for (const f of readdirSync(join(ws, 'inventory/people'))) rmSync(join(ws, 'inventory/people', f));
     writeFileSync(join(ws, 'inventory/people/agents.csv'), csv);
-    const cli = () => {
-      const s = performance.now();
-      try {
-        execFileSync(process.execPath, ['dist/outpost.js', 'audit', '--inventory', join(ws, 'inventory'), '--against', 'intended,directory', '--today', TODAY, '--json',
-          '--ldap-url', lab.url, '--bind-dn', lab.bindDN, '--password-file', lab.passwordFile, '--base-dn', SUFFIX], { stdio: 'pipe', maxBuffer: 1 << 28 });
-      } catch (e) {
-        // Exit 1 is expected: the generated agents have no TOTP token enrolled.
-        if ((e as { status?: number }).status !== 1) throw e;
-      }
-      return performance.now() - s;
+    const report = join(work, 'audit.json');
+    const cli = (node: string[] = []) => {
+      rmSync(report, { force: true });
+      const r = spawnSync(process.execPath, [...node, 'dist/outpost.js', 'audit', '--inventory', join(ws, 'inventory'), '--against', 'intended,directory', '--today', TODAY, '--format', 'json', '--out', report,
+        '--ldap-url', lab.url, '--bind-dn', lab.bindDN, '--password-file', lab.passwordFile, '--base-dn', SUFFIX], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      // Exit 1 is expected: the generated agents have no TOTP token enrolled.
+      if (r.status !== 1) throw new Error(`outpost audit exited ${r.status}: ${r.stderr.slice(-400)}`);
     };
-    const cliRuns = [cli(), cli(), cli()].sort((a, b) => a - b);
+    const cliRuns = await runs(5, () => cli());
+    // BENCH_CPU_PROF=<dir>: one more run, not counted, under the CPU profiler.
+    if (process.env.BENCH_CPU_PROF) cli(['--cpu-prof', '--cpu-prof-dir', join(process.env.BENCH_CPU_PROF, 'audit')]);
+    const written = JSON.parse(readFileSync(report, 'utf8')) as { controls?: { findings: unknown[] }[] };
+    const cliControls = written.controls?.length ?? 0;
+    const cliFindings = written.controls?.reduce((n, c) => n + c.findings.length, 0) ?? 0;
+    if (cliControls !== inProcessControls) throw new Error(`the CLI report holds ${cliControls} controls, the in-process audit ${inProcessControls}`);
 
     return [
       {
-        name: `audit: 13 sites + ${accounts.length} accounts, every control, report`,
-        value: runs[0]!,
+        name: `outpost audit --against intended,directory: 13 sites + ${accounts.length} accounts (fresh process)`,
+        stats: cliRuns,
         unit: 'ms',
         target: { max: 1000, text: '< 1000 ms' },
-        detail: `best of 5, median ${Math.round(runs[2]!)} ms; ${findings} findings (no agent has TOTP yet)`,
+        detail: `${cliControls} controls, ${cliFindings} findings (no agent has TOTP yet), JSON report written`,
       },
-      { name: `audit: reading ${accounts.length} accounts from the directory`, value: readMs, unit: 'ms' },
-      { name: 'audit: whole CLI run (intended + directory), fresh process', value: cliRuns[0]!, unit: 'ms', detail: `best of 3, median ${Math.round(cliRuns[1]!)} ms` },
+      { name: `audit in-process: every control over inputs already read, report formatted`, stats: inProcess, unit: 'ms', detail: `${findings} findings` },
+      { name: `audit: reading ${accounts.length} accounts from the directory`, stats: once(readMs), unit: 'ms', detail: 'one read' },
     ];
   } finally {
     await stopDirectoryLab(lab.stateDir, { wipe: true });

@@ -1,0 +1,95 @@
+// What every benchmark reports, and the one JSON document `npm run bench -- --json` prints.
+// A figure is a spread of runs, never one lucky run: the target is judged on the median,
+// and min / max show how much the (often shared, loaded) machine moved it.
+import { cpus, loadavg } from 'node:os';
+
+export interface Stats {
+  /** How many runs the figure summarises. */
+  readonly n: number;
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+export interface Figure {
+  /** What was measured, in the user's words. */
+  readonly name: string;
+  readonly unit: string;
+  readonly stats: Stats;
+  /** The target the median must reach, e.g. `< 1000 ms`; omitted when informative only. */
+  readonly target?: { readonly max: number; readonly text: string };
+  readonly detail?: string;
+}
+
+/** The spread of some measurements (upper median for an even count). */
+export function summary(xs: readonly number[]): Stats {
+  if (!xs.length) throw new Error('a figure needs at least one measurement');
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, min: s[0]!, median: s[s.length >> 1]!, max: s[s.length - 1]! };
+}
+
+/**
+ * Times `n` runs of `fn` (wall clock, each run whole) and returns their spread. Fast work
+ * takes at least 5 runs; slow work (a fresh server, thousands of entries) may take 3.
+ */
+export async function runs(n: number, fn: (run: number) => unknown): Promise<Stats> {
+  if (n < 3) throw new Error(`a benchmark takes at least 3 runs, not ${n}`);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    times.push(performance.now() - t);
+  }
+  return summary(times);
+}
+
+/** One measurement that is shown but not repeated (a set-up step, a count). */
+export const once = (value: number): Stats => ({ n: 1, min: value, median: value, max: value });
+
+export const met = (f: Figure): boolean => !f.target || f.stats.median <= f.target.max;
+
+export interface BenchDocument {
+  readonly kind: 'outpost-bench';
+  readonly version: 1;
+  readonly date: string;
+  readonly machine: { readonly cpus: number; readonly loadavg: readonly [number, number, number] };
+  readonly figures: readonly (Figure & { readonly bench: string; readonly met: boolean })[];
+  /** Bench files that threw instead of reporting. */
+  readonly failures: readonly { readonly bench: string; readonly error: string }[];
+  readonly missed: number;
+}
+
+export function benchDocument(results: readonly { bench: string; figures?: readonly Figure[]; error?: string }[], date = new Date()): BenchDocument {
+  const figures = results.flatMap((r) => (r.figures ?? []).map((f) => ({ bench: r.bench, ...f, met: met(f) })));
+  const failures = results.filter((r) => r.error !== undefined).map((r) => ({ bench: r.bench, error: r.error! }));
+  const [a, b, c] = loadavg();
+  return {
+    kind: 'outpost-bench',
+    version: 1,
+    date: date.toISOString(),
+    machine: { cpus: cpus().length, loadavg: [a!, b!, c!] },
+    figures,
+    failures,
+    missed: figures.filter((f) => !f.met).length,
+  };
+}
+
+const num = (unit: string, v: number) => v.toFixed(unit === 'ms' ? 0 : unit === 'MB' ? 1 : 2);
+
+/** One table row: median, min–max, n, then the target and the detail. */
+export function tableRow(f: Figure): string {
+  const s = f.stats;
+  const spread = s.n > 1 ? `${num(f.unit, s.min)}–${num(f.unit, s.max)}` : '';
+  const target = f.target ? `  target ${f.target.text}: ${met(f) ? 'met' : 'MISSED'}` : '';
+  return `${f.name.padEnd(70)} ${num(f.unit, s.median).padStart(8)} ${f.unit.padEnd(3)} ${spread.padStart(15)} n=${String(s.n).padEnd(3)}${target}${f.detail ? `  ${f.detail}` : ''}`;
+}
+
+export const tableHeader = `${'figure'.padEnd(70)} ${'median'.padStart(8)}     ${'min–max'.padStart(15)} runs`;
+
+/**
+ * `node --import PEAK_HOOK …` makes a child print `outpost-maxrss <kB> cpu <µs>` on exit.
+ * Peak memory is the process's own VmHWM: resourceUsage().maxRSS carries over the parent's
+ * peak across fork + exec on Linux, so a bench harness holding 260 MB made every child
+ * report 260 MB.
+ */
+export const PEAK_HOOK = `data:text/javascript,import{readFileSync as r}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();const h=/VmHWM:\\s*(\\d+)/.exec(r('/proc/self/status','utf8'));process.stderr.write('outpost-maxrss '+(h&&h[1]||u.maxRSS)+' cpu '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
