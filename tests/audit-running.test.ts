@@ -5,28 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { blocking } from '../core/audit/index.js';
 import type { DriftResult } from '../core/deliver/index.js';
-import { loadInventory } from '../core/inventory/index.js';
 import type { FirewallIntent, SwitchIntent } from '../core/plan/index.js';
 import { planInventory } from '../core/plan/index.js';
-import { compilePolicy, decider, enforcement, forEachFlow, loadPolicy, portUniverse, today } from '../core/policy/index.js';
+import { compilePolicy, decider, enforcement, forEachFlow, portUniverse, today } from '../core/policy/index.js';
 import { compareRunning } from '../core/audit/compare.js';
 import { enforcedFirewall } from '../core/audit/seen.js';
-import { platformCatalogue, renderSites, targetFor, type SeenDevice } from '../core/render/index.js';
+import { renderSites, targetFor, type SeenDevice } from '../core/render/index.js';
 import { portName } from '../templates/switch/cisco-ios/target.js';
 import { auditOf, findingsOf } from './support/audit.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { repoRoot } from './support/inventory.js';
+import { loadExample } from './support/example.js';
 
 const SITE = 'vac-esch';
-const inv = (() => {
-  const r = loadInventory(exampleInventory, { platforms: platformCatalogue() });
-  if (!r.ok) throw new Error('example does not load');
-  return r.value;
-})();
-const policy = (() => {
-  const r = loadPolicy(`${repoRoot}/policies/access.yaml`, inv);
-  if (!r.ok) throw new Error('policy does not load');
-  return r.value;
-})();
+const { inv, policy } = loadExample();
 // Every site, so the readers of every platform are checked; the hand edits are made at vac-esch.
 const plan = planInventory(inv, { rules: compilePolicy(inv, policy, today()).compiler });
 const site = plan.sites.find((s) => s.code === SITE)!;

@@ -13,12 +13,11 @@ import { configLines } from '../core/deliver/drivers/cli.js';
 import { driftOf } from '../core/deliver/drift.js';
 import { pushSite } from '../core/deliver/engine.js';
 import type { SshSettings, Target } from '../core/deliver/types.js';
-import { loadInventory } from '../core/inventory/index.js';
 import { planInventory } from '../core/plan/index.js';
-import { compilePolicy, loadPolicy, today } from '../core/policy/index.js';
-import { platformCatalogue, remediationFor, renderSites } from '../core/render/index.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { compilePolicy, today } from '../core/policy/index.js';
+import { remediationFor, renderSites } from '../core/render/index.js';
 import { REFUSALS, startScriptedPeer, type ScriptedPeer, type Step, type Transcript } from './support/scripted-peer.js';
+import { loadExample } from './support/example.js';
 
 const SECRETS = new Map([
   ['radius-key', 'rad-Secret-7f3a9c1e'],
@@ -27,16 +26,7 @@ const SECRETS = new Map([
 ]);
 const fill = (t: string) => [...SECRETS].reduce((s, [name, value]) => s.split(`%%OUTPOST_SECRET(${name})%%`).join(value), t);
 
-const inv = (() => {
-  const r = loadInventory(exampleInventory, { platforms: platformCatalogue() });
-  if (!r.ok) throw new Error('example does not load');
-  return r.value;
-})();
-const policy = (() => {
-  const r = loadPolicy(`${repoRoot}/policies/access.yaml`, inv);
-  if (!r.ok) throw new Error('policy does not load');
-  return r.value;
-})();
+const { inv, policy } = loadExample();
 const artefacts = renderSites(planInventory(inv, { rules: compilePolicy(inv, policy, today()).compiler }).sites).artefacts;
 /** The rendered config of one device of the 13 sites on this platform (the n-th, so tests spread over sites). */
 const renderedOn = (platform: string, n = 0) => artefacts.filter((a) => a.platform === platform)[n]!;

@@ -8,23 +8,14 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadInventory } from '../core/inventory/index.js';
 import type { FirewallIntent, RuleMatch, SwitchIntent, SwitchPort } from '../core/plan/index.js';
 import { planInventory } from '../core/plan/index.js';
-import { compilePolicy, loadPolicy, today } from '../core/policy/index.js';
-import { platformCatalogue, renderSites } from '../core/render/index.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { compilePolicy, today } from '../core/policy/index.js';
+import { renderSites } from '../core/render/index.js';
+import { repoRoot } from './support/inventory.js';
+import { loadExample } from './support/example.js';
 
-const inv = (() => {
-  const r = loadInventory(exampleInventory, { platforms: platformCatalogue() });
-  if (!r.ok) throw new Error('example does not load');
-  return r.value;
-})();
-const policy = (() => {
-  const r = loadPolicy(`${repoRoot}/policies/access.yaml`, inv);
-  if (!r.ok) throw new Error('policy does not load');
-  return r.value;
-})();
+const { inv, policy } = loadExample();
 const plan = planInventory(inv, { rules: compilePolicy(inv, policy, today()).compiler });
 const rendered = renderSites(plan.sites).artefacts;
 const COMMERCIAL = ['cisco-ios', 'aruba-aoscx', 'fortigate'];

@@ -8,26 +8,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareRunning } from '../core/audit/compare.js';
-import { loadInventory } from '../core/inventory/index.js';
 import type { ApIntent, DeviceIntent, SwitchIntent } from '../core/plan/index.js';
 import { planInventory } from '../core/plan/index.js';
-import { compilePolicy, loadPolicy, today } from '../core/policy/index.js';
-import { platformCatalogue, renderSites, targetFor, type SeenDevice } from '../core/render/index.js';
+import { compilePolicy, today } from '../core/policy/index.js';
+import { renderSites, targetFor, type SeenDevice } from '../core/render/index.js';
 import { EDITS, type ConfigEdit } from './support/config-edits.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { loadExample } from './support/example.js';
 
 const RUNS = 200;
 
-const inv = (() => {
-  const r = loadInventory(exampleInventory, { platforms: platformCatalogue() });
-  if (!r.ok) throw new Error('example does not load');
-  return r.value;
-})();
-const policy = (() => {
-  const r = loadPolicy(`${repoRoot}/policies/access.yaml`, inv);
-  if (!r.ok) throw new Error('policy does not load');
-  return r.value;
-})();
+const { inv, policy } = loadExample();
 const plan = planInventory(inv, { rules: compilePolicy(inv, policy, today()).compiler });
 const rendered = renderSites(plan.sites).artefacts;
 const textOf = new Map<string, string>();

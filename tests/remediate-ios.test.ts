@@ -8,25 +8,16 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadInventory } from '../core/inventory/index.js';
 import { planInventory } from '../core/plan/index.js';
-import { compilePolicy, loadPolicy, today } from '../core/policy/index.js';
-import { platformCatalogue, renderSites } from '../core/render/index.js';
+import { compilePolicy, today } from '../core/policy/index.js';
+import { renderSites } from '../core/render/index.js';
 import { remediate } from '../templates/switch/cisco-ios/remediate.js';
 import { IOS_EDITS } from './support/config-edits.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { repoRoot } from './support/inventory.js';
+import { loadExample } from './support/example.js';
 
 const CASES = 50;
-const inv = (() => {
-  const r = loadInventory(exampleInventory, { platforms: platformCatalogue() });
-  if (!r.ok) throw new Error('example does not load');
-  return r.value;
-})();
-const policy = (() => {
-  const r = loadPolicy(`${repoRoot}/policies/access.yaml`, inv);
-  if (!r.ok) throw new Error('policy does not load');
-  return r.value;
-})();
+const { inv, policy } = loadExample();
 const plan = planInventory(inv, { rules: compilePolicy(inv, policy, today()).compiler });
 const rendered = renderSites(plan.sites).artefacts.filter((a) => a.platform === 'cisco-ios');
 

@@ -3,22 +3,12 @@
 // an untouched config needs none. (IOS is also held against hier_config in
 // remediate-ios.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../core/inventory/index.js';
 import { planInventory } from '../core/plan/index.js';
-import { compilePolicy, loadPolicy, today } from '../core/policy/index.js';
-import { platformCatalogue, remediationFor, renderSites } from '../core/render/index.js';
-import { exampleInventory, repoRoot } from './support/inventory.js';
+import { compilePolicy, today } from '../core/policy/index.js';
+import { remediationFor, renderSites } from '../core/render/index.js';
+import { loadExample } from './support/example.js';
 
-const inv = (() => {
-  const r = loadInventory(exampleInventory, { platforms: platformCatalogue() });
-  if (!r.ok) throw new Error('example does not load');
-  return r.value;
-})();
-const policy = (() => {
-  const r = loadPolicy(`${repoRoot}/policies/access.yaml`, inv);
-  if (!r.ok) throw new Error('policy does not load');
-  return r.value;
-})();
+const { inv, policy } = loadExample();
 const plan = planInventory(inv, { rules: compilePolicy(inv, policy, today()).compiler });
 const rendered = renderSites(plan.sites).artefacts;
 const first = (platform: string) => rendered.find((a) => a.platform === platform)!;
