@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { net, type Inventory } from '../inventory/index.js';
+import type { Inventory } from '../inventory/index.js';
 import { compileGateway, type AccessPolicy, type Enforcement } from '../policy/index.js';
 import { renderGateways } from '../render/index.js';
 import { planGateways } from '../vpn/index.js';
@@ -123,7 +123,3 @@ export async function startStateServers(o: StateServerOptions): Promise<StateSer
   return { gateway, observed, namespaces };
 }
 
-/** The service address a role's sample source uses in probes: never leased to an agent. */
-export function roleSamples(pools: ReadonlyMap<string, string>): string[] {
-  return [...pools.values()].map((c) => net.intToIp(net.parseCidr(c).base + 10));
-}

@@ -81,11 +81,6 @@ async function startListener(ns: string, ports: TwinPorts, addresses: readonly s
 export const GW_UP = { up: '100.127.255.1', gw: '100.127.255.2' };
 const GW_AGENTS = { gw: '100.127.255.5', agents: '100.127.255.6' };
 
-/** The VPN gateway as a firewall with no zones: the template renders its rules as they are. */
-export function gatewayIntent(fw: FirewallIntent, gateway: { sets: readonly AddressSet[]; rules: readonly FirewallRule[] }): FirewallIntent {
-  return { ...fw, hostname: 'vpn-gateway', zones: [], masquerade: [], sets: gateway.sets, rules: gateway.rules };
-}
-
 /**
  * Builds the twin of `site` (planned with its compiled policy) and of the VPN gateway in
  * front of the remote agents. `agentSources` are the role samples, `extra` further
