@@ -122,11 +122,16 @@ function changedInputs(olds: Record<string, unknown> | undefined, news: Record<s
 export async function runOperation(stack: Stack, op: Operation, s: EngineSettings): Promise<EngineResult> {
   const steps: Step[] = [];
   const errors: string[] = [];
+  // The event log is tailed by polling; on a busy machine a line can be delivered twice
+  // (seen in CI: one update reported twice), so every event is taken once, by its sequence.
+  const seen = new Set<number>();
   const onEvent = (e: EngineEvent) => {
+    if (seen.has(e.sequence)) return;
+    seen.add(e.sequence);
     const m = e.resourcePreEvent?.metadata;
     // The default provider of the dynamic resources is the engine's plumbing, not a step of the user's.
     if (m?.type.startsWith('pulumi:providers:') || e.resOutputsEvent?.metadata.type.startsWith('pulumi:providers:')) return;
-    if (m && m.op !== 'same' && m.op !== 'read' && (m.op !== 'refresh' || (m.diffs?.length ?? 0) > 0)) {
+    if (m && m.op !== 'same' && m.op !== 'read' && (m.op !== 'refresh' || (m.diffs?.length ?? 0) > 0) && !steps.some((x) => x.op === m.op && x.name === nameOf(m.urn) && x.type === m.type)) {
       steps.push({ op: m.op, type: m.type, name: nameOf(m.urn), diffs: m.diffs?.length ? m.diffs : changedInputs(m.old?.inputs, m.new?.inputs) });
     }
     const r = e.resOutputsEvent?.metadata;
