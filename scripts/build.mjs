@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const bundled = new Set(['zod', 'yaml', 'handlebars', 'netmask', 'commander']);
+const bundled = new Set(['zod', 'yaml', 'js-yaml', 'handlebars', 'netmask', 'commander']);
 const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !bundled.has(d));
 
 rmSync('dist', { recursive: true, force: true });

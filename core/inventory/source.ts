@@ -1,8 +1,15 @@
 // YAML with positions: every value can be traced back to file:line:col, so schema and
 // semantic errors point at the exact spot a person has to fix.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
+//
+// Positions are paid for only when read. The data comes from the fast parser when it may
+// read the text (fast-yaml.ts); `yaml`'s Document, which knows where every node sits, is
+// built the first time a location's line or col is read, so a run that prints no
+// location never builds one. Text the fast parser refuses is read the full way at once,
+// so syntax errors are `yaml`'s, with their line and column, exactly as before.
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { LIMITS } from '../input.js';
+import { fastYamlData } from './fast-yaml.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -21,9 +28,54 @@ export function pathString(path: YamlPath): string {
   return s;
 }
 
-export function parseYaml(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+interface Parsed {
+  readonly doc: Document.Parsed;
+  readonly lc: LineCounter;
+}
+
+const parseFull = (text: string): Parsed => {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  return { doc: parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }), lc };
+};
+
+/**
+ * A location whose line and col are worked out on first read. Its fields are own and
+ * enumerable, so spreading it, JSON and deep equality see file, line and col as before;
+ * it is frozen, so deepFreeze leaves it alone instead of reading (and computing) it.
+ */
+export function lazyLocation(file: string, offset: () => { line: number; col: number }): SourceLocation {
+  let at: { line: number; col: number } | undefined;
+  return Object.freeze({
+    file,
+    get line() {
+      return (at ??= offset()).line;
+    },
+    get col() {
+      return (at ??= offset()).col;
+    },
+  });
+}
+
+/** `loc` with more fields, still computing its line and col only when they are read. */
+export function withFields<T extends object>(loc: SourceLocation, fields: T): SourceLocation & T {
+  const out = { file: loc.file } as SourceLocation & T;
+  Object.defineProperty(out, 'line', { get: () => loc.line, enumerable: true });
+  Object.defineProperty(out, 'col', { get: () => loc.col, enumerable: true });
+  return Object.freeze(Object.assign(out, fields));
+}
+
+/** Reads `text`, the fast way when it can (see the top of this file). */
+export function parseYaml(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+  const fast = fastYamlData(text);
+  if (!fast) return parseYamlFully(file, text);
+  let full: Parsed | undefined;
+  return { source: yamlSource(file, fast.data, () => (full ??= parseFull(text))), diagnostics: [] };
+}
+
+/** Reads `text` with `yaml` alone, as outpost always did: the reference for the fast way. */
+export function parseYamlFully(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+  const parsed = parseFull(text);
+  const { doc, lc } = parsed;
   const at = (offset: number): SourceLocation => {
     const p = lc.linePos(offset);
     return { file, line: p.line, col: p.col };
@@ -33,9 +85,23 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; di
     diagnostics.push(error('yaml-syntax', e.message.split('\n')[0] ?? e.message, at(e.pos[0])));
   }
   if (diagnostics.length) return { diagnostics };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
+  } catch (e) {
+    // The parser stops a "billion laughs" alias bomb by throwing; that is the file's
+    // fault, not outpost's, so it is a diagnostic at the first alias.
+    if (!(e instanceof ReferenceError)) throw e;
+    let first = 0;
+    visitAliases(doc.contents, (o) => (first ||= o));
+    return { diagnostics: [error('yaml-aliases', `too many YAML aliases (more than ${LIMITS.yamlAliases} expansions): write the values out instead of nesting anchors`, at(first))] };
+  }
+  return { source: yamlSource(file, data, () => parsed), diagnostics };
+}
 
+function yamlSource(file: string, data: unknown, parsed: () => Parsed): YamlSource {
   const walk = (path: YamlPath): { node: Node | null; key: Node | null } => {
-    let node: unknown = doc.contents;
+    let node: unknown = parsed().doc.contents;
     let key: Node | null = null;
     for (const seg of path) {
       if (isMap(node)) {
@@ -50,26 +116,26 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; di
     }
     return { node: (node as Node | null) ?? null, key };
   };
-  const locate = (path: YamlPath): SourceLocation => {
-    const { node } = walk(path);
-    return at(node?.range?.[0] ?? 0);
+  const linePos = (offset: number) => parsed().lc.linePos(offset);
+  return {
+    file,
+    data,
+    // The path is copied: the location is worked out later, after the caller moved on.
+    locate: (path) => {
+      const at = path.slice();
+      return lazyLocation(file, () => {
+        const { node } = walk(at);
+        return linePos(node?.range?.[0] ?? 0);
+      });
+    },
+    locateKey: (path) => {
+      const at = path.slice();
+      return lazyLocation(file, () => {
+        const { node, key } = walk(at);
+        return linePos(key?.range?.[0] ?? node?.range?.[0] ?? 0);
+      });
+    },
   };
-  const locateKey = (path: YamlPath): SourceLocation => {
-    const { node, key } = walk(path);
-    return at(key?.range?.[0] ?? node?.range?.[0] ?? 0);
-  };
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
-  } catch (e) {
-    // The parser stops a "billion laughs" alias bomb by throwing; that is the file's
-    // fault, not outpost's, so it is a diagnostic at the first alias.
-    if (!(e instanceof ReferenceError)) throw e;
-    let first = 0;
-    visitAliases(doc.contents, (o) => (first ||= o));
-    return { diagnostics: [error('yaml-aliases', `too many YAML aliases (more than ${LIMITS.yamlAliases} expansions): write the values out instead of nesting anchors`, at(first))] };
-  }
-  return { source: { file, data, locate, locateKey }, diagnostics };
 }
 
 /** Calls `seen` with the offset of each alias node in the tree. */

@@ -3,7 +3,7 @@
 // gateway gets every rule from a role. Shared addresses become named sets, and only the
 // sets a compiled rule names are emitted.
 import type { Diagnostic } from '../diagnostics.js';
-import { type Inventory, type PortRange } from '../inventory/index.js';
+import { withFields, type Inventory, type PortRange } from '../inventory/index.js';
 import { allocateAddresses, type AddressSet, type FirewallRule, type RuleCompiler, type RuleMatch, type RuleService, type SitePlan } from '../plan/index.js';
 import type { AccessPolicy, AccessRule, Endpoint } from './model.js';
 import { fastCidr, landsAt, pairsAt, placement, placementDiagnostics, type Place, type Placement } from './placement.js';
@@ -88,7 +88,8 @@ function emit(out: Emit, rule: AccessRule, from: Side, to: Side, services: reado
     to: to.match,
     services,
     comment: `${rule.reason} (owner: ${rule.owner})`,
-    origin: { ...rule.source, rule: rule.id },
+    // Not a spread: that would work out the rule's line and col, which few runs print.
+    origin: withFields(rule.source, { rule: rule.id }),
   });
 }
 
