@@ -54,6 +54,12 @@ const FULL_ONLY = [
   /[\]}]\s*:/,
   // A comment glued to a quoted scalar or a collection: `yaml` refuses it.
   /["'\]}]#/,
+  // A sequence item left empty, or with its value on the next line: js-yaml 4 puts the
+  // items that follow an empty one (`- - #x` then `- 0`) into the inner sequence.
+  /^[ ]*(?:-[ ]+)*-[ ]*(?:#.*)?\r?$/m,
+  // A quoted scalar that runs onto the next line (the parsers judge its indentation
+  // differently).
+  /(?:^|[\s[{,:])(?:"(?:[^"\\\n]|\\[^\n])*\\?|'(?:[^'\n]|'')*)$/m,
   // A line past 1,000 characters: `yaml` caps an implicit key at 1,024.
   /[^\n]{1000}/,
   // Anything but printable text and line feeds (control characters, NEL and the Unicode
@@ -61,9 +67,32 @@ const FULL_ONLY = [
   /[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ufefe\uff00-\ufffd]|\r(?!\n)/,
 ];
 
+/** A quoted scalar, where one can start. */
+const QUOTED = /(?<=^|[\s[{,:])(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')/g;
+const FLOW_LINE = /^.*[[{].*$/gm;
+
+/**
+ * Whether a flow collection (`[...]`, `{...}`) runs past the end of its line: `yaml` holds
+ * its next lines to the block's indentation, js-yaml does not.
+ */
+function flowSpansLines(text: string): boolean {
+  for (const m of text.matchAll(FLOW_LINE)) {
+    const line = m[0].replace(QUOTED, '""').replace(/(?:^|\s)#.*$/, '');
+    let depth = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 0x5b || c === 0x7b) depth++;
+      else if (c === 0x5d || c === 0x7d) depth--;
+    }
+    if (depth !== 0) return true;
+  }
+  return false;
+}
+
 /** The data of `text` when the fast parser may read it and accepts it, else undefined. */
 export function fastYamlData(text: string): { data: unknown } | undefined {
   for (const re of FULL_ONLY) if (re.test(text)) return undefined;
+  if (flowSpansLines(text)) return undefined;
   try {
     // An empty document is null on the full way (`toJS`), undefined in js-yaml.
     return { data: load(text, { schema: core }) ?? null };
