@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYaml, parseYamlFully, type YamlPath, type YamlSource } from '../core/inventory/source.js';
 import { fastYamlData } from '../core/inventory/fast-yaml.js';
+import { positionIndex } from '../core/inventory/yaml-positions.js';
 import { loadInventory } from '../core/inventory/index.js';
 import { planInventory } from '../core/plan/index.js';
 import { platformCatalogue } from '../core/render/index.js';
@@ -69,6 +70,9 @@ describe('the files people have read the same both ways', () => {
       const text = readFileSync(f, 'utf8');
       expect(fastYamlData(text), `${f} should be read the fast way`).toBeDefined();
       expect(sameBothWays(f, text).source, f).toBeDefined();
+      // The fast parser's own index answers every path: printing a location never needs `yaml`.
+      const index = positionIndex(text)!;
+      for (const p of paths(fastYamlData(text)!.data)) expect(index.find(p), `${f} at ${JSON.stringify(p)}`).toBeDefined();
     }
   });
 
@@ -87,6 +91,8 @@ describe('the files people have read the same both ways', () => {
     const acl = aclPolicyText({ rules: 2000, block, roles });
     expect(fastYamlData(acl)).toBeDefined();
     const read = sameBothWays('access.yaml', acl, 3000);
+    const index = positionIndex(acl)!;
+    for (const p of paths(read.source!.data)) expect(index.find(p)).toBeDefined();
     expect((read.source!.data as { rules: unknown[] }).rules).toHaveLength(2001);
   });
 });

@@ -30,7 +30,7 @@ const floatType = new Type('tag:yaml.org,2002:float', {
   construct: (s: string) =>
     /^[-+]?\.(?:inf|Inf|INF)$/.test(s) ? (s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : /^\.(?:nan|NaN|NAN)$/.test(s) ? NaN : parseFloat(s),
 });
-const core = FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
+export const coreSchema = FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
 
 /**
  * Text that may only be read the full way. Each pattern errs on the side of refusing:
@@ -95,7 +95,7 @@ export function fastYamlData(text: string): { data: unknown } | undefined {
   if (flowSpansLines(text)) return undefined;
   try {
     // An empty document is null on the full way (`toJS`), undefined in js-yaml.
-    return { data: load(text, { schema: core }) ?? null };
+    return { data: load(text, { schema: coreSchema }) ?? null };
   } catch {
     return undefined;
   }

@@ -10,6 +10,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, typ
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { LIMITS } from '../input.js';
 import { fastYamlData } from './fast-yaml.js';
+import { positionIndex, type PositionIndex } from './yaml-positions.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -69,7 +70,33 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; di
   const fast = fastYamlData(text);
   if (!fast) return parseYamlFully(file, text);
   let full: Parsed | undefined;
-  return { source: yamlSource(file, fast.data, () => (full ??= parseFull(text))), diagnostics: [] };
+  let index: PositionIndex | undefined | null;
+  const byYaml = yamlSource(file, fast.data, () => (full ??= parseFull(text)));
+  // The fast parser's positions, `yaml`'s where it is not certain of them.
+  const at = (path: YamlPath, key: boolean, slow: () => SourceLocation) => {
+    index ??= positionIndex(text) ?? null;
+    const hit = index?.find(path);
+    if (!hit) {
+      const l = slow();
+      return { line: l.line, col: l.col };
+    }
+    return index!.linePos(key ? (hit.keyStart ?? hit.start) : hit.start);
+  };
+  return {
+    source: {
+      file,
+      data: fast.data,
+      locate: (path) => {
+        const p = path.slice();
+        return lazyLocation(file, () => at(p, false, () => byYaml.locate(p)));
+      },
+      locateKey: (path) => {
+        const p = path.slice();
+        return lazyLocation(file, () => at(p, true, () => byYaml.locateKey(p)));
+      },
+    },
+    diagnostics: [],
+  };
 }
 
 /** Reads `text` with `yaml` alone, as outpost always did: the reference for the fast way. */

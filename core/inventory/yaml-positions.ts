@@ -1,0 +1,148 @@
+// Where each value and key of a fast-read file starts, from a second js-yaml pass with
+// its `listener` (which reports where each node opens and closes): about a tenth of the
+// cost of `yaml`'s Document, and built only when some location's line or col is read.
+// The offsets are the ones `yaml` gives (range[0] of the node, of the key), checked on
+// every path of many files by tests/yaml-fast-path.test.ts. Where the listener's account
+// is not certain (an empty value, a sequence whose items it did not all report) the
+// lookup answers undefined and the caller asks `yaml` instead.
+import { load } from 'js-yaml';
+import { coreSchema } from './fast-yaml.js';
+
+interface Closed {
+  readonly open: number;
+  readonly close: number;
+  readonly kind: string | null;
+  readonly result: unknown;
+  readonly children: Closed[];
+}
+
+interface Pair {
+  readonly key: unknown;
+  readonly keyStart: number;
+  value?: PosNode;
+}
+
+interface PosNode {
+  readonly start: number;
+  /** 'empty': a value with nothing written, whose position `yaml` works out its own way. */
+  readonly kind: 'map' | 'seq' | 'scalar' | 'empty';
+  readonly items: PosNode[];
+  readonly pairs: Pair[];
+  /** Whether items or pairs are exactly the node's children in the data. */
+  readonly sure: boolean;
+}
+
+export interface PositionIndex {
+  /** Offsets of the value at `path` (or its nearest existing ancestor) and of its key, as `yaml` walks there. */
+  find(path: readonly (string | number)[]): { start: number; keyStart: number | undefined } | undefined;
+  linePos(offset: number): { line: number; col: number };
+}
+
+/** The index of `text`, which fastYamlData accepted; undefined if it cannot be built. */
+export function positionIndex(text: string): PositionIndex | undefined {
+  const stack: { open: number; children: Closed[] }[] = [];
+  let root: Closed | undefined;
+  try {
+    load(text, {
+      schema: coreSchema,
+      listener(event, state) {
+        if (event === 'open') {
+          stack.push({ open: state.position, children: [] });
+          return;
+        }
+        const f = stack.pop()!;
+        const c: Closed = { open: f.open, close: state.position, kind: state.kind, result: state.result, children: f.children };
+        if (stack.length) stack[stack.length - 1]!.children.push(c);
+        else root = c;
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  const tree = root && node(text, root);
+  let starts: number[] | undefined;
+  return {
+    find: (path) => (tree ? find(tree, path) : undefined),
+    linePos: (offset) => linePos((starts ??= lineStarts(text)), offset),
+  };
+}
+
+/** Past spaces, line breaks and comments: where the node's own text begins. */
+function skip(text: string, at: number): number {
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) at++;
+    else if (c === 0x23 && (at === 0 || /\s/.test(text[at - 1]!))) {
+      const nl = text.indexOf('\n', at);
+      at = nl < 0 ? text.length : nl;
+    } else return at;
+  }
+}
+
+function node(text: string, c: Closed): PosNode {
+  const start = skip(text, c.open);
+  // A node the loader opened around another with the same value (a sequence item, a
+  // mapping it tried for) is that node.
+  while (c.children.length === 1 && c.children[0]!.kind === c.kind && Object.is(c.children[0]!.result, c.result)) c = c.children[0]!;
+  if (c.kind === 'scalar') return { start, kind: 'scalar', items: [], pairs: [], sure: true };
+  if (c.kind === 'sequence') {
+    const items = c.children.map((x) => node(text, x));
+    return { start, kind: 'seq', items, pairs: [], sure: Array.isArray(c.result) && items.length === c.result.length };
+  }
+  if (c.kind === 'mapping') {
+    const pairs: Pair[] = [];
+    let sure = true;
+    for (const x of c.children) {
+      // A key is the scalar right before its `:` (fast-yaml.ts refuses ` :`).
+      if (x.kind === 'scalar' && text.charCodeAt(x.close) === 0x3a) pairs.push({ key: x.result, keyStart: skip(text, x.open) });
+      else if (pairs.length && !pairs[pairs.length - 1]!.value) pairs[pairs.length - 1]!.value = node(text, x);
+      else sure = false;
+    }
+    sure &&= pairs.length === Object.keys(c.result as object).length;
+    return { start, kind: 'map', items: [], pairs, sure };
+  }
+  return { start, kind: 'empty', items: [], pairs: [], sure: true };
+}
+
+/** yaml's walk (source.ts) over the index. */
+function find(root: PosNode, path: readonly (string | number)[]): { start: number; keyStart: number | undefined } | undefined {
+  let n = root;
+  let keyStart: number | undefined;
+  for (const seg of path) {
+    if (n.kind === 'map') {
+      if (!n.sure) return undefined;
+      const pair = n.pairs.find((p) => p.key === seg);
+      if (!pair) break;
+      if (!pair.value) return undefined;
+      keyStart = pair.keyStart;
+      n = pair.value;
+    } else if (n.kind === 'seq' && typeof seg === 'number') {
+      if (!n.sure) return undefined;
+      const item = n.items[seg];
+      if (!item) break;
+      keyStart = undefined;
+      n = item;
+    } else break;
+  }
+  return n.kind === 'empty' ? undefined : { start: n.start, keyStart };
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** yaml's LineCounter.linePos over the same line starts. */
+function linePos(starts: readonly number[], offset: number): { line: number; col: number } {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (starts[low] === offset) return { line: low + 1, col: 1 };
+  if (low === 0) return { line: 0, col: offset };
+  return { line: low, col: offset - starts[low - 1]! + 1 };
+}
