@@ -2,10 +2,11 @@
 // semantic errors point at the exact spot a person has to fix.
 //
 // Positions are paid for only when read. The data comes from the fast parser when it may
-// read the text (fast-yaml.ts); `yaml`'s Document, which knows where every node sits, is
-// built the first time a location's line or col is read, so a run that prints no
-// location never builds one. Text the fast parser refuses is read the full way at once,
-// so syntax errors are `yaml`'s, with their line and column, exactly as before.
+// read the text (fast-yaml.ts); the first time a location's line or col is read, a
+// position index is built from a second fast pass (yaml-positions.ts), and `yaml`'s
+// Document only for a lookup that index is not certain of; a run that prints no location
+// builds neither. Text the fast parser refuses is read the full way at once, so syntax
+// errors are `yaml`'s, with their line and column, exactly as before.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { LIMITS } from '../input.js';
@@ -59,10 +60,16 @@ export function lazyLocation(file: string, offset: () => { line: number; col: nu
 
 /** `loc` with more fields, still computing its line and col only when they are read. */
 export function withFields<T extends object>(loc: SourceLocation, fields: T): SourceLocation & T {
-  const out = { file: loc.file } as SourceLocation & T;
-  Object.defineProperty(out, 'line', { get: () => loc.line, enumerable: true });
-  Object.defineProperty(out, 'col', { get: () => loc.col, enumerable: true });
-  return Object.freeze(Object.assign(out, fields));
+  return Object.freeze({
+    file: loc.file,
+    get line() {
+      return loc.line;
+    },
+    get col() {
+      return loc.col;
+    },
+    ...fields,
+  });
 }
 
 /** Reads `text`, the fast way when it can (see the top of this file). */
@@ -70,11 +77,15 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; di
   const fast = fastYamlData(text);
   if (!fast) return parseYamlFully(file, text);
   let full: Parsed | undefined;
-  let index: PositionIndex | undefined | null;
+  let index: PositionIndex | undefined;
+  let indexed = false;
   const byYaml = yamlSource(file, fast.data, () => (full ??= parseFull(text)));
   // The fast parser's positions, `yaml`'s where it is not certain of them.
   const at = (path: YamlPath, key: boolean, slow: () => SourceLocation) => {
-    index ??= positionIndex(text) ?? null;
+    if (!indexed) {
+      index = positionIndex(text);
+      indexed = true;
+    }
     const hit = index?.find(path);
     if (!hit) {
       const l = slow();
