@@ -146,6 +146,11 @@ describe('the broken files people write get the same answer both ways', () => {
     'a space before the colon': 'a : 1\n',
     'a flow mapping with an implicit null': 'a: {b, c: 1}\n',
     'a pair in a flow sequence': 'a: [b: 1, c]\n',
+    'block scalars with indicators and blank lines': 'a: |2\n    two more\n  base\nb: >\n  one\n\n    more indented\n  back\n\n\nc: |-\n  x\n   \n  y\nd: >+\n  kept\n\n',
+    'a block scalar kept to the end of the file': 'a: |+\n  x\n\n\n',
+    'a block scalar less indented than its first line': 'a: |\n    x\n  y\n',
+    'multi-line plain scalars': 'a: one\n  two\n\n  three\nb:\n  - x\n    y\n',
+    'trailing spaces and blank lines': 'a: 1   \n   \nb: two  \n\n\n',
     'an empty item in a nested sequence': 'x:\n  - - #c\n  - 0\n',
     'an item whose value is on the next line': 'x:\n  -\n    - a\n  - 0\n',
   };
@@ -154,6 +159,11 @@ describe('the broken files people write get the same answer both ways', () => {
       sameBothWays('site.yaml', text);
     });
   }
+
+  it('the ordinary ones among them are read the fast way, so the comparisons above test it', () => {
+    const ordinary = ['octal- and hex-looking numbers', 'floats', 'YAML 1.1 booleans and nulls stay strings', 'keys like 1:', 'an impossible date', 'block scalars', 'block scalars with indicators and blank lines', 'escapes in double quotes', 'CRLF line ends', 'plain scalars with colons and hashes', 'multi-line plain scalars', 'trailing spaces and blank lines', 'a comment after a space'];
+    for (const name of ordinary) expect(fastYamlData(cases[name]!), name).toBeDefined();
+  });
 
   it('values keep the meaning they had: dates and YAML 1.1 words stay strings, ~ is null, 0o17 is 15', () => {
     const data = (t: string) => parseYaml('f.yaml', t).source!.data;
