@@ -1,11 +1,14 @@
 // One private handlebars instance: strict (a missing field is a bug, not an empty line)
 // and never HTML-escaping (configs are not HTML; inventory strings are already held to
-// strict patterns at load). Templates are compiled once and cached.
+// strict patterns at load). Templates are compiled once (at build time in the bundle,
+// see precompiled.ts) and cached.
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
+import { compileOptions } from './compile-options.js';
 import { helpers } from './helpers.js';
+import { precompiled } from './precompiled.js';
 
 const hb = Handlebars.create();
 hb.registerHelper(helpers);
@@ -19,8 +22,8 @@ export function template(dir: string, file: string): CompiledTemplate {
   const key = `${dir}/${file}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const path = join(packageRoot(), 'templates', dir, file);
-  const compiled = hb.compile(readFileSync(path, 'utf8'), { strict: true, noEscape: true, preventIndent: true });
+  const spec = precompiled[key];
+  const compiled = spec ? hb.template(spec) : hb.compile(readFileSync(join(packageRoot(), 'templates', dir, file), 'utf8'), compileOptions);
   const fn: CompiledTemplate = (context, extraHelpers) => compiled(context, extraHelpers ? { helpers: extraHelpers } : {});
   cache.set(key, fn);
   return fn;

