@@ -9,13 +9,13 @@
 //   stay inside the output before they are used;
 // - what a killed render left behind (an unfinished or superseded generation) is removed
 //   by the next one.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { manifestOf, type Artefact } from '../core/render/index.js';
 import { UsageError } from './exit-codes.js';
-import { removeTree, removeTreesInBackground, writeFiles } from './disk.js';
+import { removeInBackground, removePaths, writeTree } from './disk.js';
 
 /** `<site>/<device><suffix>`, the suffix maybe a file in a device folder: plain names, never `..`, never absolute. */
 // <site>/<device><suffix>, or for central servers central/<server>/<folder>/<file>.
@@ -129,8 +129,8 @@ function leftovers(out: string, keep: readonly (string | undefined)[]): string[]
   return found;
 }
 
-function removeLeftovers(out: string, keep: readonly (string | undefined)[]): void {
-  for (const path of leftovers(out, keep)) removeTree(path);
+function removeLeftovers(out: string, keep: readonly (string | undefined)[]): Promise<void> {
+  return removePaths(leftovers(out, keep));
 }
 
 function alive(pid: number): boolean {
@@ -150,7 +150,7 @@ function alive(pid: number): boolean {
 export function checkOutput(outDir: string, protect: readonly string[] = []): void {
   const out = resolve(outDir);
   const current = currentOutput(out, outDir, protect);
-  sweeping = removeTreesInBackground(leftovers(out, [current.link ? current.dir : undefined]));
+  sweeping = removeInBackground(leftovers(out, [current.link ? current.dir : undefined]));
 }
 
 let sweeping: Promise<void> = Promise.resolve();
@@ -171,7 +171,7 @@ export async function writeArtefacts(
   const out = resolve(outDir);
   const current = currentOutput(out, outDir, protect);
   await sweeping;
-  removeLeftovers(out, [current.link ? current.dir : undefined]);
+  await removeLeftovers(out, [current.link ? current.dir : undefined]);
 
   let all: readonly Artefact[] = artefacts;
   if (onlySites && current.dir && lstatSync(join(current.dir, 'manifest.json'), { throwIfNoEntry: false })) {
@@ -199,8 +199,7 @@ export async function writeArtefacts(
       folders.add(dirname(file));
       files.push({ path: file, content: a.content });
     }
-    for (const folder of folders) mkdirSync(folder, { recursive: true });
-    await writeFiles(files);
+    await writeTree(folders, files);
     writeFileSync(join(gen, 'manifest.json'), manifestOf(all));
     const link = `${out}.partial-${process.pid}-link`;
     rmSync(link, { force: true });
@@ -212,9 +211,9 @@ export async function writeArtefacts(
     }
     renameSync(link, out);
   } catch (e) {
-    removeTree(gen);
+    await removePaths([gen]);
     throw e;
   }
-  removeLeftovers(out, [gen]);
+  await removeLeftovers(out, [gen]);
   return { manifest: join(outDir, 'manifest.json'), diagnostics: [] };
 }
