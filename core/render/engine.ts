@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
-import { compileOptions } from './compile-options.js';
+import { compileOptionsFor } from './compile-options.js';
 import { helpers } from './helpers.js';
 import { precompiled } from './precompiled.js';
 
@@ -26,7 +26,8 @@ const cache = new Map<string, CompiledTemplate>();
  */
 function compileNow(file: string): Parameters<typeof hb.template>[0] {
   const compiler = createRequire(import.meta.url)('handlebars') as typeof HandlebarsCompiler;
-  return new Function(`return ${compiler.precompile(readFileSync(file, 'utf8'), compileOptions)}`)() as Parameters<typeof hb.template>[0];
+  const source = readFileSync(file, 'utf8');
+  return new Function(`return ${compiler.precompile(source, compileOptionsFor(source))}`)() as Parameters<typeof hb.template>[0];
 }
 
 /** Compiles `templates/<dir>/<file>` once; partials are `{{> name}}` files beside it. */

@@ -49,14 +49,14 @@ export default defineTarget({
   kind: 'switch',
   capabilities: ['vlans', 'trunks', 'dot1x', 'port-security', 'parking-vlan', 'ssh-only', 'management-acl', 'snmpv3', 'ntp', 'syslog'],
   render(sw) {
-    const ports = sw.ports.map((p) => portView(p, portName(p), p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : ''));
+    const ports = sw.ports.map((p) => portView(p, portName(p), p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : '', PORT_SECURITY));
     const content = template('switch/aruba-aoscx', 'switch.cfg.hbs')({
       sw,
       customSshPort: sw.ssh.port !== 22,
       // STP priority is a multiplier of 4096: 1 makes the distribution switch the root.
       rootPriority: sw.role === 'distribution' ? 1 : null,
       acl: controlPlane(sw),
-      portSecurity: PORT_SECURITY,
+      radius: sw.radius.servers.map((s) => ({ address: s.address, port: s.port, acctPort: sw.radius.acctPort, key: sw.radius.key })),
       ports,
     });
     return [{ suffix: '.cfg', content }];
