@@ -145,7 +145,8 @@ function alive(pid: number): boolean {
 /**
  * Refuses an --out outpost may not write to (usage error), before any work is done. The
  * leftovers of killed renders beside it start being removed meanwhile, on a worker thread
- * (thousands of files for a full render); writeArtefacts waits for that before its own sweep.
+ * (thousands of files for a full render); writeArtefacts waits for that after the swap,
+ * before its own sweep.
  */
 export function checkOutput(outDir: string, protect: readonly string[] = []): void {
   const out = resolve(outDir);
@@ -170,8 +171,6 @@ export async function writeArtefacts(
 ): Promise<{ manifest: string; diagnostics: readonly Diagnostic[] }> {
   const out = resolve(outDir);
   const current = currentOutput(out, outDir, protect);
-  await sweeping;
-  await removeLeftovers(out, [current.link ? current.dir : undefined]);
 
   let all: readonly Artefact[] = artefacts;
   if (onlySites && current.dir && lstatSync(join(current.dir, 'manifest.json'), { throwIfNoEntry: false })) {
@@ -214,6 +213,9 @@ export async function writeArtefacts(
     await removePaths([gen]);
     throw e;
   }
+  // The sweep of killed renders' leftovers ran beside the writes (other folders); what it
+  // did not reach, and the generation just replaced, go now.
+  await sweeping;
   await removeLeftovers(out, [gen]);
   return { manifest: join(outDir, 'manifest.json'), diagnostics: [] };
 }
