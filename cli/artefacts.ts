@@ -9,12 +9,13 @@
 //   stay inside the output before they are used;
 // - what a killed render left behind (an unfinished or superseded generation) is removed
 //   by the next one.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { manifestOf, type Artefact } from '../core/render/index.js';
 import { UsageError } from './exit-codes.js';
+import { removeInBackground, removePaths, writeTree } from './disk.js';
 
 /** `<site>/<device><suffix>`, the suffix maybe a file in a device folder: plain names, never `..`, never absolute. */
 // <site>/<device><suffix>, or for central servers central/<server>/<folder>/<file>.
@@ -113,17 +114,23 @@ function currentOutput(out: string, shown: string, protect: readonly string[]): 
   return { dir: out, link: false };
 }
 
-/** Removes generations a killed render left beside `out`, except `keep` and live renders'. */
-function removeLeftovers(out: string, keep: readonly (string | undefined)[]): void {
+/** Generations a killed render left beside `out` (and superseded ones), except `keep` and live renders'. */
+function leftovers(out: string, keep: readonly (string | undefined)[]): string[] {
   const pattern = generationOf(out);
+  const found: string[] = [];
   for (const name of readdirSync(dirname(out))) {
     const m = pattern.exec(name);
     const path = join(dirname(out), name);
     if (!m || keep.includes(path)) continue;
     const pid = Number(m[1]);
     if (pid !== process.pid && alive(pid)) continue;
-    rmSync(path, { recursive: true, force: true });
+    found.push(path);
   }
+  return found;
+}
+
+function removeLeftovers(out: string, keep: readonly (string | undefined)[]): Promise<void> {
+  return removePaths(leftovers(out, keep));
 }
 
 function alive(pid: number): boolean {
@@ -135,10 +142,19 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Refuses an --out outpost may not write to (usage error), before any work is done. */
+/**
+ * Refuses an --out outpost may not write to (usage error), before any work is done. The
+ * leftovers of killed renders beside it start being removed meanwhile, on a worker thread
+ * (thousands of files for a full render); writeArtefacts waits for that after the swap,
+ * before its own sweep.
+ */
 export function checkOutput(outDir: string, protect: readonly string[] = []): void {
-  currentOutput(resolve(outDir), outDir, protect);
+  const out = resolve(outDir);
+  const current = currentOutput(out, outDir, protect);
+  sweeping = removeInBackground(leftovers(out, [current.link ? current.dir : undefined]));
 }
+
+let sweeping: Promise<void> = Promise.resolve();
 
 let generations = 0;
 
@@ -147,15 +163,14 @@ let generations = 0;
  * those sites' files and manifest entries, keeping the other sites as they were.
  * `protect` lists folders the output must never replace (the inventory, the policies).
  */
-export function writeArtefacts(
+export async function writeArtefacts(
   outDir: string,
   artefacts: readonly Artefact[],
   onlySites?: readonly string[],
   protect: readonly string[] = [],
-): { manifest: string; diagnostics: readonly Diagnostic[] } {
+): Promise<{ manifest: string; diagnostics: readonly Diagnostic[] }> {
   const out = resolve(outDir);
   const current = currentOutput(out, outDir, protect);
-  removeLeftovers(out, [current.link ? current.dir : undefined]);
 
   let all: readonly Artefact[] = artefacts;
   if (onlySites && current.dir && lstatSync(join(current.dir, 'manifest.json'), { throwIfNoEntry: false })) {
@@ -174,13 +189,16 @@ export function writeArtefacts(
 
   const gen = `${out}.gen-${process.pid}-${(Date.now() + generations++).toString(36)}`;
   try {
+    // Every path is checked before the first write; each folder is made once.
+    const files: { path: string; content: string }[] = [];
+    const folders = new Set<string>([gen]);
     for (const a of all) {
       const file = resolve(gen, a.path);
       if (!artefactPath.test(a.path) || !inside(gen, file)) throw new Error(`artefact path ${a.path} is not <site>/<device><suffix>`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, a.content);
+      folders.add(dirname(file));
+      files.push({ path: file, content: a.content });
     }
-    mkdirSync(gen, { recursive: true });
+    await writeTree(folders, files);
     writeFileSync(join(gen, 'manifest.json'), manifestOf(all));
     const link = `${out}.partial-${process.pid}-link`;
     rmSync(link, { force: true });
@@ -192,9 +210,12 @@ export function writeArtefacts(
     }
     renameSync(link, out);
   } catch (e) {
-    rmSync(gen, { recursive: true, force: true });
+    await removePaths([gen]);
     throw e;
   }
-  removeLeftovers(out, [gen]);
+  // The sweep of killed renders' leftovers ran beside the writes (other folders); what it
+  // did not reach, and the generation just replaced, go now.
+  await sweeping;
+  await removeLeftovers(out, [gen]);
   return { manifest: join(outDir, 'manifest.json'), diagnostics: [] };
 }

@@ -4,15 +4,22 @@ import { existsSync } from 'node:fs';
 import type { PipelineOptions } from '../core/pipeline.js';
 import { compileGateway, compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
 import { centralArtefacts, renderGateways, type Artefact } from '../core/render/index.js';
-import { radiusIntent, renderRadius } from '../core/radius/index.js';
-import { pbxIntent, renderPbx } from '../core/pbx/index.js';
-import { baseFromDomain } from '../core/directory/index.js';
+// The pieces render needs, from their own modules: the stages' index files also export
+// their network drivers (ldapts, the kit's QR codes...), which a render has no use for and
+// which took a tenth of a second to load in every `outpost render`.
+import { radiusIntent } from '../core/radius/intent.js';
+import { renderRadius } from '../core/radius/render.js';
+import { pbxIntent } from '../core/pbx/model.js';
+import { renderPbx } from '../core/pbx/render.js';
+import { baseFromDomain } from '../core/directory/layout.js';
 import type { AccessPolicy } from '../core/policy/index.js';
 import type { SitePlan } from '../core/plan/index.js';
-import { planGateways, poolFindings } from '../core/vpn/index.js';
+import { planGateways } from '../core/vpn/plan.js';
+import { poolFindings } from '../core/vpn/checks.js';
 import { warning, type Diagnostic } from '../core/diagnostics.js';
 import type { Inventory } from '../core/inventory/index.js';
-import { knownNames, loadPeople, peopleDir } from '../core/people/index.js';
+import { knownNames } from '../core/people/context.js';
+import { loadPeople, peopleDir } from '../core/people/files.js';
 
 export function policyRules(inventoryDir: string, file = policyFileFor(inventoryDir)): PipelineOptions['rules'] {
   if (!existsSync(file)) return undefined;

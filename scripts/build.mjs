@@ -4,6 +4,7 @@
 // (code splitting keeps each command's imports lazy).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { precompileTemplates } from './precompile-templates.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const bundled = new Set(['zod', 'yaml', 'js-yaml', 'handlebars', 'netmask', 'commander']);
@@ -25,5 +26,6 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [precompileTemplates],
 });
 chmodSync('dist/outpost.js', 0o755);

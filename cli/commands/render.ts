@@ -38,7 +38,7 @@ export function register(program: Command): void {
       process.exitCode = report(out, r.diagnostics, !!flags.json);
       return;
     }
-    const written = writeArtefacts(flags.out, r.artefacts, flags.site ? [flags.site] : undefined, protect);
+    const written = await writeArtefacts(flags.out, r.artefacts, flags.site ? [flags.site] : undefined, protect);
     if (written.diagnostics.length) {
       process.exitCode = report(out, written.diagnostics, !!flags.json);
       return;

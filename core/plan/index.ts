@@ -43,12 +43,14 @@ export function planInventory(inv: Inventory, options: PlanOptions = {}): Invent
   // A zone or device left without addresses would reach the intents as a hole; the
   // address errors already say what to change, so no intent is built from a broken plan.
   if (hasErrors(diagnostics)) return { sites, allocations: addresses.allocations, changes: addresses.changes, diagnostics, ok: false };
+  // Asked for every port of every switch: a map, not a search of the zone list.
+  const vlans = new Map(inv.org.zones.map((z) => [z.name, z.vlan]));
+  const vlanOf = (zone: string) => vlans.get(zone)!;
   for (const site of inv.sites) {
     if (options.sites && !options.sites.includes(site.code)) continue;
     const addrs = addresses.sites.get(site.code);
     if (!addrs) continue;
     const zones = zonePlans(inv, site, addrs);
-    const vlanOf = (zone: string) => inv.org.zones.find((z) => z.name === zone)!.vlan;
     const layout = layoutPorts(inv, site, zones.map((z) => z.vlan), vlanOf);
     diagnostics.push(...layout.diagnostics);
     const devices: DeviceIntent[] = [];

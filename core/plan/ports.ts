@@ -18,6 +18,8 @@ interface Draft {
   readonly front: number;
   readonly uplinks: number;
   readonly ports: Map<number, SwitchPort>;
+  /** No front port below this is free: ports are only ever taken, so the lowest free one only rises. */
+  lowestFree: number;
 }
 
 const isSwitch = (d: Device) => d.role === 'distribution' || d.role === 'access';
@@ -31,7 +33,7 @@ export function layoutPorts(inv: Inventory, site: Site, siteVlans: readonly numb
   const drafts = new Map<string, Draft>();
   for (const d of site.devices.filter(isSwitch)) {
     const m = inv.org.models.get(d.model)!;
-    drafts.set(d.hostname, { device: d, front: m.ports, uplinks: m.uplinks, ports: new Map() });
+    drafts.set(d.hostname, { device: d, front: m.ports, uplinks: m.uplinks, ports: new Map(), lowestFree: 1 });
   }
   const attachments = new Map<string, { device: string; port: number }>();
 
@@ -85,6 +87,10 @@ export function layoutPorts(inv: Inventory, site: Site, siteVlans: readonly numb
     const hi = uplinkRange ? draft.front + draft.uplinks : draft.front;
     if (fromTop) {
       for (let i = hi; i >= lo; i--) if (!draft.ports.has(i)) return i;
+    } else if (!uplinkRange) {
+      // Filling access ports one endpoint at a time: start where the last search ended.
+      for (let i = draft.lowestFree; i <= hi; i++) if (!draft.ports.has(i)) return (draft.lowestFree = i);
+      draft.lowestFree = hi + 1;
     } else {
       for (let i = lo; i <= hi; i++) if (!draft.ports.has(i)) return i;
     }

@@ -5,6 +5,7 @@
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { portView } from '../../../core/render/port-view.js';
 import { readRunning } from './running.js';
 import { remediate } from './remediate.js';
 
@@ -48,20 +49,14 @@ export default defineTarget({
   kind: 'switch',
   capabilities: ['vlans', 'trunks', 'dot1x', 'port-security', 'parking-vlan', 'ssh-only', 'management-acl', 'snmpv3', 'ntp', 'syslog'],
   render(sw) {
-    const ports = sw.ports.map((p) => ({
-      ...p,
-      name: portName(p),
-      allowed: p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : '',
-      dot1x: p.mode === 'access' && p.auth === 'dot1x',
-      portSecurity: p.mode === 'access' && p.auth === 'port-security',
-    }));
+    const ports = sw.ports.map((p) => portView(p, portName(p), p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : '', PORT_SECURITY));
     const content = template('switch/aruba-aoscx', 'switch.cfg.hbs')({
       sw,
       customSshPort: sw.ssh.port !== 22,
       // STP priority is a multiplier of 4096: 1 makes the distribution switch the root.
       rootPriority: sw.role === 'distribution' ? 1 : null,
       acl: controlPlane(sw),
-      portSecurity: PORT_SECURITY,
+      radius: sw.radius.servers.map((s) => ({ address: s.address, port: s.port, acctPort: sw.radius.acctPort, key: sw.radius.key })),
       ports,
     });
     return [{ suffix: '.cfg', content }];

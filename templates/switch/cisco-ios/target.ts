@@ -4,6 +4,7 @@
 import type { SwitchIntent, SwitchPort } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
+import { portView } from '../../../core/render/port-view.js';
 import { portName } from './names.js';
 import { readRunning } from './running.js';
 import { remediate } from './remediate.js';
@@ -43,22 +44,15 @@ export default defineTarget({
   capabilities: ['vlans', 'trunks', 'dot1x', 'port-security', 'parking-vlan', 'ssh-only', 'management-acl', 'snmpv3', 'ntp', 'syslog'],
   render(sw) {
     const mgmtIf = `Vlan${sw.mgmt.vlan}`;
-    const ports = sw.ports.map((p) => ({
-      ...p,
-      name: portName(p, sw),
-      allowed: p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : '',
-      dot1x: p.mode === 'access' && p.auth === 'dot1x',
-      portSecurity: p.mode === 'access' && p.auth === 'port-security',
-    }));
+    const ports = sw.ports.map((p) => portView(p, portName(p, sw), p.mode === 'trunk' ? allowedVlans(p, sw).join(',') : '', PORT_SECURITY));
     const content = template('switch/cisco-ios', 'switch.cfg.hbs')({
       sw,
       mgmtIf,
       customSshPort: sw.ssh.port !== 22,
-      radius: sw.radius.servers.map((s, i) => ({ ...s, name: `OUTPOST-RADIUS-${i + 1}` })),
+      radius: sw.radius.servers.map((s, i) => ({ name: `OUTPOST-RADIUS-${i + 1}`, address: s.address, port: s.port, acctPort: sw.radius.acctPort, key: sw.radius.key })),
       managementFrom: sw.managementFrom.map(aclSource),
       // The distribution switch is the spanning-tree root of every site VLAN.
       rootVlans: sw.role === 'distribution' ? sw.vlans.map((v) => v.id).join(',') : null,
-      portSecurity: PORT_SECURITY,
       ports,
     });
     return [{ suffix: '.cfg', content }];
