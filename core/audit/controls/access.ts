@@ -2,7 +2,7 @@
 // compiled rule lists of the site firewalls and the VPN gateway (intended, or the
 // firewalls' running rules parsed into the same shape).
 import type { FirewallIntent, FirewallRule, SitePlan } from '../../plan/index.js';
-import { decider, isExpired, portText, portUniverse, type Decider, type Endpoint, type Enforcement, type Hop } from '../../policy/index.js';
+import { decider, isExpired, portText, portUniverse, type Decider, type Decision, type Endpoint, type Enforcement, type Hop, type Port } from '../../policy/index.js';
 import { INTERNET_SAMPLE } from '../../policy/check.js';
 import type { AuditObject } from '../model.js';
 import { guestSsids } from './devices.js';
@@ -42,6 +42,9 @@ function* views(ctx: ControlContext): Iterable<View> {
 const ruleAt = (r: FirewallRule | undefined) => (r?.origin ? `${r.origin.rule} (${r.origin.file}:${r.origin.line})` : r ? `${r.id} (${r.comment})` : 'no rule');
 const hopsText = (hops: readonly Hop[]) => hops.map((h) => `${h.at}: ${h.allowed ? 'accepted' : 'dropped'} by ${ruleAt(h.rule)}`).join('; ');
 const deciding = (hops: readonly Hop[]) => hops.find((h) => h.allowed && h.rule?.origin)?.rule?.origin;
+
+/** The ports a flow is allowed on, each with its decision, in the universe's order. */
+const openOn = (decisions: readonly Decision[], ports: readonly Port[]) => decisions.flatMap((a, i) => (a.allowed ? [{ p: ports[i]!, a }] : []));
 
 const firewalls = (sites: readonly SitePlan[]) => sites.flatMap((s) => s.devices.filter((d): d is FirewallIntent => d.kind === 'firewall'));
 
@@ -85,7 +88,7 @@ export const guestIsolated: Control = {
           for (const zone of site.zones.filter((z) => z.trust !== 'guest')) {
             const from: Endpoint = { kind: 'zone', name: guest.name };
             const to: Endpoint = { kind: 'zone', name: zone.name };
-            const open = ports.map((p) => ({ p, a: v.decide(from, to, p, site.code) })).filter((x) => x.a.allowed);
+            const open = openOn(v.decide.many(from, to, ports, site.code), ports);
             const origin = open.length ? deciding(open[0]!.a.hops) : undefined;
             const object: AuditObject = { kind: 'flow', id: `${site.code}:zone/${guest.name}->zone/${zone.name}`, site: site.code, ...(fw ? { device: fw.hostname } : {}), ...(origin ? { at: origin } : {}) };
             const problem = open.length
@@ -115,7 +118,7 @@ export const vpnRoleScope: Control = {
         const reaches: string[] = [];
         let origin: FirewallRule['origin'];
         const note = (what: string, to: Endpoint, site?: string) => {
-          const open = ports.map((p) => ({ p, a: v.decide(from, to, p, site) })).filter((x) => x.a.allowed);
+          const open = openOn(v.decide.many(from, to, ports, site), ports);
           if (!open.length) return;
           reaches.push(`${what} on ${open.map((x) => portText(x.p)).join(', ')} (${hopsText(open[0]!.a.hops)})`);
           origin ??= deciding(open[0]!.a.hops);
