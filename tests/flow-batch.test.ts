@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PortRange } from '../core/inventory/index.js';
 import type { FirewallRule } from '../core/plan/index.js';
-import { decider, enforcement, fastList, forEachFlow, indexSets, portUniverse, type AccessPolicy, type AccessRule, type Endpoint, type Port } from '../core/policy/index.js';
+import { decider, enforcement, fastList, forEachFlow, indexSets, PortBatch, portUniverse, type AccessPolicy, type AccessRule, type Endpoint, type Port } from '../core/policy/index.js';
 import { loadExample } from './support/example.js';
 
 const DAY = '2026-11-24';
@@ -93,7 +93,7 @@ describe('the audit decides a flow on all ports at once', () => {
     for (const srcZone of zones) {
       for (const dstZone of zones) {
         const flow = { srcZone, src: 0x0a400005, dstZone, dst: 0x0a400105 };
-        const batch = list.many(flow, queries);
+        const batch = list.many(flow, new PortBatch(queries));
         queries.forEach((q, k) => {
           expect(batch[k]?.id).toBe(list({ ...flow, ...q })?.id);
           if (batch[k]) matched++;

@@ -73,7 +73,7 @@ export interface FastList {
    * and its port ranges answer every port they hold at once. Auditing a policy of
    * thousands of rules on every port it names is then rules + ports, not their product.
    */
-  many(flow: FastFlow, queries: readonly PortQuery[]): (FirewallRule | undefined)[];
+  many(flow: FastFlow, ports: PortBatch): (FirewallRule | undefined)[];
 }
 
 /**
@@ -136,8 +136,8 @@ export function fastList(rules: readonly FirewallRule[], sets: SetIndex): FastLi
     }
     return undefined;
   };
-  const many = (flow: FastFlow, queries: readonly PortQuery[]) => {
-    const open = new PortsLeft(queries);
+  const many = (flow: FastFlow, ports: PortBatch) => {
+    const open = new PortsLeft(ports);
     // First match wins: rules in order, each taking the ports no earlier rule took.
     for (const c of compiled) {
       if (!open.left) break;
@@ -158,24 +158,19 @@ export function fastList(rules: readonly FirewallRule[], sets: SetIndex): FastLi
 }
 
 /**
- * The ports of a batch not yet decided, per protocol sorted by number, each run of taken
- * ports skipped in one step (a "next free" pointer with path halving): every port is
- * answered once, every rule range costs a binary search.
+ * Ports to decide together, sorted once per protocol: many flows are asked about the same
+ * ports (the audit asks every flow about every port the policy names).
  */
-class PortsLeft {
-  readonly answers: (FirewallRule | undefined)[];
-  left: number;
-  private readonly taken: Uint8Array;
-  private readonly icmp: number[] = [];
-  private readonly numbered = new Map<string, { at: number[]; ports: number[]; next: Int32Array }>();
+export class PortBatch {
+  readonly icmp: readonly number[];
+  /** Per protocol: query positions sorted by port, and those ports. */
+  readonly numbered: ReadonlyMap<string, { readonly at: readonly number[]; readonly ports: readonly number[] }>;
 
-  constructor(private readonly queries: readonly PortQuery[]) {
-    this.answers = new Array<FirewallRule | undefined>(queries.length).fill(undefined);
-    this.left = queries.length;
-    this.taken = new Uint8Array(queries.length);
+  constructor(readonly queries: readonly PortQuery[]) {
+    const icmp: number[] = [];
     const by = new Map<string, number[]>();
     queries.forEach((q, k) => {
-      if (q.proto === 'icmp') this.icmp.push(k);
+      if (q.proto === 'icmp') icmp.push(k);
       // A tcp/udp packet without a port is matched by rules without services only.
       else if (q.port !== undefined) {
         const list = by.get(q.proto);
@@ -183,11 +178,36 @@ class PortsLeft {
         else by.set(q.proto, [k]);
       }
     });
-    for (const [proto, at] of by) {
-      at.sort((a, b) => queries[a]!.port! - queries[b]!.port!);
+    this.icmp = icmp;
+    this.numbered = new Map(
+      [...by].map(([proto, at]) => {
+        at.sort((a, b) => queries[a]!.port! - queries[b]!.port!);
+        return [proto, { at, ports: at.map((k) => queries[k]!.port!) }];
+      }),
+    );
+  }
+}
+
+/**
+ * The ports of a batch not yet decided for one flow, each run of taken ports skipped in
+ * one step (a "next free" pointer with path halving): every port is answered once, every
+ * rule range costs a binary search.
+ */
+class PortsLeft {
+  readonly answers: (FirewallRule | undefined)[];
+  left: number;
+  private readonly taken: Uint8Array;
+  private readonly next = new Map<string, Int32Array>();
+
+  constructor(private readonly batch: PortBatch) {
+    const n = batch.queries.length;
+    this.answers = new Array<FirewallRule | undefined>(n).fill(undefined);
+    this.left = n;
+    this.taken = new Uint8Array(n);
+    for (const [proto, { at }] of batch.numbered) {
       const next = new Int32Array(at.length + 1);
       for (let i = 0; i <= at.length; i++) next[i] = i;
-      this.numbered.set(proto, { at, ports: at.map((k) => queries[k]!.port!), next });
+      this.next.set(proto, next);
     }
   }
 
@@ -199,17 +219,18 @@ class PortsLeft {
   }
 
   takeAll(rule: FirewallRule): void {
-    for (let k = 0; k < this.queries.length; k++) this.take(k, rule);
+    for (let k = 0; k < this.answers.length; k++) this.take(k, rule);
   }
 
   takeIcmp(rule: FirewallRule): void {
-    for (const k of this.icmp) this.take(k, rule);
+    for (const k of this.batch.icmp) this.take(k, rule);
   }
 
   takeRange(proto: string, from: number, to: number, rule: FirewallRule): void {
-    const ix = this.numbered.get(proto);
-    if (!ix) return;
-    const { at, ports, next } = ix;
+    const ix = this.batch.numbered.get(proto);
+    const next = this.next.get(proto);
+    if (!ix || !next) return;
+    const { at, ports } = ix;
     const find = (i: number) => {
       while (next[i] !== i) {
         next[i] = next[next[i]!]!;

@@ -2,10 +2,10 @@
 // destination on every port the policies speak of, decided exactly as check() decides
 // (same addresses, same hops), with every rule list compiled once.
 import { net, type Inventory, type PortRange } from '../inventory/index.js';
-import type { FirewallIntent, SitePlan } from '../plan/index.js';
+import type { FirewallIntent, FirewallRule, SitePlan } from '../plan/index.js';
 import { address, check, locate, pathOf, type Answer, type Enforcement, type Hop } from './check.js';
 import { indexSets, type Packet } from './evaluate.js';
-import { fastList, type FastFlow, type FastList, type PortQuery } from './fast.js';
+import { fastList, PortBatch, type FastFlow, type FastList } from './fast.js';
 import type { AccessPolicy, Endpoint } from './model.js';
 
 export type Port = PortRange | 'icmp';
@@ -24,6 +24,9 @@ export interface Decider {
    */
   many(from: Endpoint, to: Endpoint, ports: readonly Port[], site?: string): Decision[];
 }
+
+/** No enforcement point on the path: nothing of outpost's lets the flow through. */
+const NOWHERE: Decision = Object.freeze({ allowed: false, hops: Object.freeze([]) });
 
 /** check(), with every rule list compiled to closures once; answers are identical. */
 export function decider(enf: Enforcement): Decider {
@@ -92,15 +95,38 @@ export function decider(enf: Enforcement): Decider {
     ];
   };
 
+  // The audit asks every flow about the same ports: sorted once per list of ports.
+  const batches = new WeakMap<readonly Port[], PortBatch>();
+  const batchOf = (ports: readonly Port[]) => {
+    let b = batches.get(ports);
+    if (!b) batches.set(ports, (b = new PortBatch(ports.map((p) => (p === 'icmp' ? { proto: 'icmp', port: undefined } : { proto: p.proto, port: p.from })))));
+    return b;
+  };
+
   const many = (from: Endpoint, to: Endpoint, ports: readonly Port[], siteCode?: string): Decision[] => {
-    const queries: PortQuery[] = ports.map((p) => (p === 'icmp' ? { proto: 'icmp', port: undefined } : { proto: p.proto, port: p.from }));
-    const hops = path(from, to, siteCode).map((h) => ({ at: h.at, rules: h.list.many(h.flow, queries) }));
+    const batch = batchOf(ports);
+    const hops = path(from, to, siteCode).map((h) => ({ at: h.at, rules: h.list.many(h.flow, batch) }));
+    if (!hops.length) return ports.map(() => NOWHERE);
+    // Ports decided by the same rules share one decision (a few distinct ones per flow).
+    const memo = new Map<FirewallRule | undefined, unknown>();
     return ports.map((_, k) => {
-      const decided = hops.map(({ at, rules }): Hop => {
-        const rule = rules[k];
-        return rule ? { at, allowed: rule.action === 'accept', rule } : { at, allowed: false };
-      });
-      return { allowed: decided.length > 0 && decided.every((h) => h.allowed), hops: decided };
+      let node = memo;
+      for (let j = 0; j < hops.length - 1; j++) {
+        const r = hops[j]!.rules[k];
+        let child = node.get(r) as Map<FirewallRule | undefined, unknown> | undefined;
+        if (!child) node.set(r, (child = new Map()));
+        node = child;
+      }
+      const last = hops[hops.length - 1]!.rules[k];
+      let d = node.get(last) as Decision | undefined;
+      if (!d) {
+        const decided = hops.map(({ at, rules }): Hop => {
+          const rule = rules[k];
+          return rule ? { at, allowed: rule.action === 'accept', rule } : { at, allowed: false };
+        });
+        node.set(last, (d = { allowed: decided.every((h) => h.allowed), hops: decided }));
+      }
+      return d;
     });
   };
   return Object.assign(one, { many });

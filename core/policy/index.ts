@@ -41,5 +41,5 @@ export { covers, sideCovers, servicesCover, type CoverContext } from './cover.js
 export { decider, portUniverse, forEachFlow, portText, endpointText, type Decider, type Decision, type Flow, type Port } from './flows.js';
 export { diffPolicies, type FlowChange, type PolicyDiff } from './diff.js';
 export { accessMatrix, matrixHtml, type AccessMatrix, type MatrixCell, type MatrixRow } from './matrix.js';
-export { fastList, type FastFlow, type FastList, type FastPacket, type PortQuery } from './fast.js';
+export { fastList, PortBatch, type FastFlow, type FastList, type FastPacket, type PortQuery } from './fast.js';
 export { mutationCoverage, mutationsOf, type CoverageReport, type Mutation } from './mutate.js';

@@ -4,7 +4,7 @@
 import type { FirewallIntent, FirewallRule, SitePlan } from '../../plan/index.js';
 import { decider, isExpired, portText, portUniverse, type Decider, type Decision, type Endpoint, type Enforcement, type Hop, type Port } from '../../policy/index.js';
 import { INTERNET_SAMPLE } from '../../policy/check.js';
-import type { AuditObject } from '../model.js';
+import type { AuditInputs, AuditObject } from '../model.js';
 import { guestSsids } from './devices.js';
 import { roleInScope, stringList, type Control, type ControlContext } from './types.js';
 
@@ -44,7 +44,19 @@ const hopsText = (hops: readonly Hop[]) => hops.map((h) => `${h.at}: ${h.allowed
 const deciding = (hops: readonly Hop[]) => hops.find((h) => h.allowed && h.rule?.origin)?.rule?.origin;
 
 /** The ports a flow is allowed on, each with its decision, in the universe's order. */
-const openOn = (decisions: readonly Decision[], ports: readonly Port[]) => decisions.flatMap((a, i) => (a.allowed ? [{ p: ports[i]!, a }] : []));
+function openOn(decisions: readonly Decision[], ports: readonly Port[]): { p: Port; a: Decision }[] {
+  const open: { p: Port; a: Decision }[] = [];
+  for (let i = 0; i < decisions.length; i++) if (decisions[i]!.allowed) open.push({ p: ports[i]!, a: decisions[i]! });
+  return open;
+}
+
+// Every port the policy names, listed once per audit for the controls that walk them all.
+const universes = new WeakMap<AuditInputs, readonly Port[]>();
+function portsOf(inputs: AuditInputs): readonly Port[] {
+  let ports = universes.get(inputs);
+  if (!ports) universes.set(inputs, (ports = portUniverse(inputs.inventory, [inputs.policy])));
+  return ports;
+}
 
 const firewalls = (sites: readonly SitePlan[]) => sites.flatMap((s) => s.devices.filter((d): d is FirewallIntent => d.kind === 'firewall'));
 
@@ -78,8 +90,7 @@ export const guestIsolated: Control = {
   needs: ['intended', 'running'],
   *run(ctx) {
     yield* guestSsids(ctx);
-    const { inventory, policy } = ctx.inputs;
-    const ports = portUniverse(inventory, [policy]);
+    const ports = portsOf(ctx.inputs);
     for (const v of views(ctx)) {
       for (const site of v.sites) {
         if (ctx.def.scope.sites.length && !ctx.def.scope.sites.includes(site.code)) continue;
@@ -107,9 +118,9 @@ export const vpnRoleScope: Control = {
   needs: ['intended', 'running'],
   params: ['exempt'],
   *run(ctx) {
-    const { inventory, policy } = ctx.inputs;
+    const { policy } = ctx.inputs;
     const exempt = new Set(stringList(ctx, 'exempt', ['netadmin']));
-    const ports = portUniverse(inventory, [policy]);
+    const ports = portsOf(ctx.inputs);
     const internet: Endpoint = { kind: 'net', cidr: `${INTERNET_SAMPLE}/32` };
     for (const v of views(ctx)) {
       for (const role of policy.roles) {
