@@ -62,15 +62,18 @@ export async function readAccounts(s: ConnectionSettings): Promise<AccountSnapsh
   const client = await connect(s);
   const l = layoutFor(s.base);
   try {
+    // Both searches at once on the one connection: the server gathers the role groups
+    // while this side decodes the accounts.
+    const [accounts, groups] = await Promise.all([entries(client, l.people, '(uid=*)', AUDIT_ATTRS, 2000), entries(client, l.roles, '(objectClass=groupOfNames)', ['cn', 'member'], 50)]);
     const people = new Map<string, CurrentPerson>();
-    for (const e of await entries(client, l.people, '(uid=*)', AUDIT_ATTRS, 2000)) {
+    for (const e of accounts) {
       const attrs: Record<string, string[]> = {};
       for (const [k, v] of Object.entries(e)) if (k !== 'dn') attrs[k.toLowerCase()] = [v].flat().map(String);
       const id = attrs.uid?.[0];
       if (id) people.set(id, { id, dn: e.dn, attrs });
     }
     const roles = new Map<string, { dn: string; members: string[] }>();
-    for (const e of await entries(client, l.roles, '(objectClass=groupOfNames)', ['cn', 'member'], 50)) {
+    for (const e of groups) {
       const cn = [e.cn ?? []].flat().map(String)[0];
       if (cn) roles.set(cn, { dn: e.dn, members: [e.member ?? []].flat().map((m) => String(m).toLowerCase()) });
     }
