@@ -50,11 +50,20 @@ export function accountsOf(state: CurrentState): AccountSnapshot[] {
 /** Only what the audit looks at: a fraction of the attributes a sync reads, so 11,670 accounts come back fast. */
 const AUDIT_ATTRS = ['uid', 'pwdAccountLockedTime', 'shadowExpire', 'oathTOTPToken'];
 
-/** Every entry one level under `base`, page by page; none when `base` does not exist yet. */
-async function entries(client: Client, base: string, filter: string, attributes: string[], pageSize: number): Promise<Entry[]> {
-  const out: Entry[] = [];
+/**
+ * Every entry one level under `base`, page by page, each turned into what the caller keeps
+ * as its page arrives (the decoded entries of 11,670 accounts need not all live at once);
+ * none when `base` does not exist yet.
+ */
+async function entries<T>(client: Client, base: string, filter: string, attributes: string[], pageSize: number, keep: (e: Entry) => T | undefined): Promise<T[]> {
+  const out: T[] = [];
   try {
-    for await (const page of client.searchPaginated(base, { scope: 'one', filter, attributes, paged: { pageSize } })) out.push(...page.searchEntries);
+    for await (const page of client.searchPaginated(base, { scope: 'one', filter, attributes, paged: { pageSize } })) {
+      for (const e of page.searchEntries) {
+        const kept = keep(e);
+        if (kept !== undefined) out.push(kept);
+      }
+    }
   } catch (e) {
     if (isLdapResult(e) && e.code === 32) return [];
     throw e;
@@ -66,15 +75,10 @@ export async function readAccounts(s: ConnectionSettings): Promise<AccountSnapsh
   const client = await connect(s);
   const l = layoutFor(s.base);
   try {
-    // One after the other: a server keeps one paged search per connection (OpenLDAP
-    // refuses the first one's cookie once a second one starts).
-    const accounts = await entries(client, l.people, '(uid=*)', AUDIT_ATTRS, 2000);
-    const groups = await entries(client, l.roles, '(objectClass=groupOfNames)', ['cn', 'member'], 50);
-    const people = new Map<string, CurrentPerson>();
     // Attribute names come back as the server spells them, the same few on every entry.
     const names = new Map<string, string>();
     const lower = (k: string) => names.get(k) ?? names.set(k, k.toLowerCase()).get(k)!;
-    for (const e of accounts) {
+    const person = (e: Entry): CurrentPerson | undefined => {
       const attrs: Record<string, string[]> = {};
       for (const k of Object.keys(e)) {
         if (k === 'dn') continue;
@@ -82,9 +86,14 @@ export async function readAccounts(s: ConnectionSettings): Promise<AccountSnapsh
         attrs[lower(k)] = Array.isArray(v) ? v.map(String) : [String(v)];
       }
       const id = attrs.uid?.[0];
-      if (id) people.set(id, { id, dn: e.dn, attrs });
-    }
+      return id ? { id, dn: e.dn, attrs } : undefined;
+    };
+    // One search after the other: a server keeps one paged search per connection (OpenLDAP
+    // refuses the first one's cookie once a second one starts).
+    const people = new Map<string, CurrentPerson>();
+    for (const p of await entries(client, l.people, '(uid=*)', AUDIT_ATTRS, 2000, person)) people.set(p.id, p);
     const roles = new Map<string, { dn: string; members: string[] }>();
+    const groups = await entries(client, l.roles, '(objectClass=groupOfNames)', ['cn', 'member'], 50, (e) => e);
     for (const e of groups) {
       const cn = [e.cn ?? []].flat().map(String)[0];
       if (cn) roles.set(cn, { dn: e.dn, members: [e.member ?? []].flat().map((m) => String(m).toLowerCase()) });
