@@ -4,7 +4,7 @@
 import { append, error, fail, hasErrors, ok, type Diagnostic, type Result, type SourceLocation } from '../diagnostics.js';
 import { LIMITS } from '../input.js';
 import { parseYaml, pathString } from '../inventory/source.js';
-import { parseCsv, type Cell } from './csv.js';
+import { parseCsv, type Row } from './csv.js';
 import { personSchema, validPerson, type PersonInput } from './fields.js';
 import { checkPeople, type Located } from './semantic.js';
 import type { KnownNames, People, Person } from './model.js';
@@ -71,13 +71,13 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
   const out: Located[] = [];
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
-    const cells = row.cells;
-    if (cells.length !== columns.length) {
-      diagnostics.push(error('csv-columns', `row has ${cells.length} fields, the header has ${columns.length}`, { file, line: row.line, col: 1 }));
+    const values = row.values;
+    if (values.length !== columns.length) {
+      diagnostics.push(error('csv-columns', `row has ${values.length} fields, the header has ${columns.length}`, { file, line: row.line, col: 1 }));
       continue;
     }
     const v = (i: number) => {
-      const s = i < 0 ? undefined : cells[i]!.value.trim();
+      const s = i < 0 ? undefined : values[i]!.trim();
       return s === '' ? undefined : s;
     };
     const where = { file, line: row.line, col: 1 };
@@ -97,14 +97,14 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
     if (extension) raw.extension = extension;
     if (tag || mac) {
       if (!tag) {
-        diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...cellAt(where, cells, fieldIndex, 'laptop.mac'), path: 'laptop_mac' }));
+        diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...cellAt(where, row, fieldIndex, 'laptop.mac'), path: 'laptop_mac' }));
         continue;
       }
       raw.laptop = mac ? { tag, mac } : { tag };
     }
     const quick = validPerson(raw);
     if (quick) {
-      out.push(new CsvRow(quick, where, cells, fieldIndex));
+      out.push(new CsvRow(quick, where, row, fieldIndex));
       continue;
     }
     const parsed = personSchema.safeParse(raw);
@@ -112,11 +112,11 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
       for (const issue of parsed.error.issues) {
         const key = issue.path.filter((p) => typeof p === 'string').join('.');
         const column = (Object.keys(FIELD_OF) as Column[]).find((c) => FIELD_OF[c] === key);
-        diagnostics.push(error('invalid-value', issue.message, { ...cellAt(where, cells, fieldIndex, key), path: column ?? key }));
+        diagnostics.push(error('invalid-value', issue.message, { ...cellAt(where, row, fieldIndex, key), path: column ?? key }));
       }
       continue;
     }
-    out.push(new CsvRow(parsed.data, where, cells, fieldIndex));
+    out.push(new CsvRow(parsed.data, where, row, fieldIndex));
   }
   return out;
 }
@@ -132,8 +132,9 @@ function rolesOf(cell: string | undefined): string[] {
 }
 
 /** Where a field of a CSV row is: its cell, or the row when the file has no such column. */
-function cellAt(where: SourceLocation, cells: readonly Cell[], fields: ReadonlyMap<string, number>, field: string): SourceLocation {
-  const c = cells[fields.get(field) ?? -1];
+function cellAt(where: SourceLocation, row: Row, fields: ReadonlyMap<string, number>, field: string): SourceLocation {
+  const i = fields.get(field);
+  const c = i === undefined ? undefined : row.cells[i];
   return c ? { file: where.file, line: c.line, col: c.col } : where;
 }
 
@@ -142,12 +143,12 @@ class CsvRow implements Located {
   constructor(
     readonly value: PersonInput,
     readonly where: SourceLocation,
-    private readonly cells: readonly Cell[],
+    private readonly row: Row,
     private readonly fields: ReadonlyMap<string, number>,
   ) {}
 
   at(field: string): SourceLocation {
-    return cellAt(this.where, this.cells, this.fields, field);
+    return cellAt(this.where, this.row, this.fields, field);
   }
 }
 
