@@ -92,6 +92,21 @@ describe('people files', () => {
     expect(rows).toEqual([]);
   });
 
+  it('points at the cell in a Windows-saved file with notes, blank lines and quoted cells', () => {
+    const marie = GOOD.replace('trc-findel', 'trc-hamm');
+    const anne = '"anne.weber","Anne",Weber,anne.weber@crisis.example.lu,trc-hamm,helpdesk,,,,';
+    const r = parsePeople([{ file: 'people/agents.csv', text: `# agents of the week\r\n${HEADER}\r\n\r\n${marie}\r\n${anne}\r\n` }], known);
+    expect(errors(r)).toEqual([
+      expect.stringMatching(/^people\/agents\.csv:4:58: error: unknown site trc-hamm; .*\[unknown-site\]$/),
+      expect.stringMatching(/^people\/agents\.csv:5:56: error: unknown site trc-hamm; .*\[unknown-site\]$/),
+    ]);
+    const fixed = parsePeople([{ file: 'people/agents.csv', text: `# agents of the week\r\n${HEADER}\r\n\r\n${GOOD}\r\n${anne.replace('trc-hamm', 'cc-lux')}\r\n` }], known);
+    expect(fixed.ok && fixed.value.people.map((p) => [p.id, p.givenName, p.extension ?? '-', p.source.line])).toEqual([
+      ['anne.weber', 'Anne', '-', 5],
+      ['marie.schmit', 'Marie', '2001', 4],
+    ]);
+  });
+
   it('reads YAML people files with the same checks and YAML locations', () => {
     const yaml = `people:\n  - id: lea.klein\n    givenName: Lea\n    surname: Klein\n    mail: lea.klein@crisis.example.lu\n    site: vac-lux\n    roles: [vaccination-staff]\n    extension: 3001\n  - id: max.ries\n    givenName: Max\n    surname: Ries\n    mail: max.ries@crisis.example.lu\n    site: vac-lux\n    roles: [pilot]\n    badge: 4\n`;
     const r = parsePeople([{ file: 'people/extra.yaml', text: yaml }], known);

@@ -28,29 +28,42 @@ function lastDay(shadowExpire: string | undefined): string | undefined {
 export function accountsOf(state: CurrentState): AccountSnapshot[] {
   const rolesOf = new Map<string, string[]>();
   for (const [role, g] of state.roles) for (const m of g.members) (rolesOf.get(m) ?? rolesOf.set(m, []).get(m)!).push(role);
-  return [...state.people.values()]
-    .map((p) => {
-      const end = lastDay(p.attrs.shadowexpire?.[0]);
-      return {
-        id: p.id,
-        dn: p.dn,
-        locked: p.attrs.pwdaccountlockedtime?.[0] === DISABLED,
-        ...(end ? { endDate: end } : {}),
-        totp: (p.attrs.oathtotptoken?.length ?? 0) > 0,
-        roles: (rolesOf.get(p.dn.toLowerCase()) ?? []).sort(),
-      };
-    })
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Expiry days repeat across thousands of accounts: each is turned into a date once.
+  const days = new Map<string | undefined, string | undefined>();
+  const dayOf = (raw: string | undefined) => {
+    if (!days.has(raw)) days.set(raw, lastDay(raw));
+    return days.get(raw);
+  };
+  const out: AccountSnapshot[] = [];
+  for (const p of state.people.values()) {
+    const end = dayOf(p.attrs.shadowexpire?.[0]);
+    // Field by field in the record's order: a conditional spread per account costs more than the rest.
+    const a: { -readonly [K in keyof AccountSnapshot]: AccountSnapshot[K] } = { id: p.id, dn: p.dn, locked: p.attrs.pwdaccountlockedtime?.[0] === DISABLED } as AccountSnapshot;
+    if (end) a.endDate = end;
+    a.totp = (p.attrs.oathtotptoken?.length ?? 0) > 0;
+    a.roles = (rolesOf.get(p.dn.toLowerCase()) ?? []).sort();
+    out.push(a);
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Only what the audit looks at: a fraction of the attributes a sync reads, so 11,670 accounts come back fast. */
 const AUDIT_ATTRS = ['uid', 'pwdAccountLockedTime', 'shadowExpire', 'oathTOTPToken'];
 
-/** Every entry one level under `base`, page by page; none when `base` does not exist yet. */
-async function entries(client: Client, base: string, filter: string, attributes: string[], pageSize: number): Promise<Entry[]> {
-  const out: Entry[] = [];
+/**
+ * Every entry one level under `base`, page by page, each turned into what the caller keeps
+ * as its page arrives (the decoded entries of 11,670 accounts need not all live at once);
+ * none when `base` does not exist yet.
+ */
+async function entries<T>(client: Client, base: string, filter: string, attributes: string[], pageSize: number, keep: (e: Entry) => T | undefined): Promise<T[]> {
+  const out: T[] = [];
   try {
-    for await (const page of client.searchPaginated(base, { scope: 'one', filter, attributes, paged: { pageSize } })) out.push(...page.searchEntries);
+    for await (const page of client.searchPaginated(base, { scope: 'one', filter, attributes, paged: { pageSize } })) {
+      for (const e of page.searchEntries) {
+        const kept = keep(e);
+        if (kept !== undefined) out.push(kept);
+      }
+    }
   } catch (e) {
     if (isLdapResult(e) && e.code === 32) return [];
     throw e;
@@ -62,15 +75,26 @@ export async function readAccounts(s: ConnectionSettings): Promise<AccountSnapsh
   const client = await connect(s);
   const l = layoutFor(s.base);
   try {
-    const people = new Map<string, CurrentPerson>();
-    for (const e of await entries(client, l.people, '(uid=*)', AUDIT_ATTRS, 2000)) {
+    // Attribute names come back as the server spells them, the same few on every entry.
+    const names = new Map<string, string>();
+    const lower = (k: string) => names.get(k) ?? names.set(k, k.toLowerCase()).get(k)!;
+    const person = (e: Entry): CurrentPerson | undefined => {
       const attrs: Record<string, string[]> = {};
-      for (const [k, v] of Object.entries(e)) if (k !== 'dn') attrs[k.toLowerCase()] = [v].flat().map(String);
+      for (const k of Object.keys(e)) {
+        if (k === 'dn') continue;
+        const v = e[k]!;
+        attrs[lower(k)] = Array.isArray(v) ? v.map(String) : [String(v)];
+      }
       const id = attrs.uid?.[0];
-      if (id) people.set(id, { id, dn: e.dn, attrs });
-    }
+      return id ? { id, dn: e.dn, attrs } : undefined;
+    };
+    // One search after the other: a server keeps one paged search per connection (OpenLDAP
+    // refuses the first one's cookie once a second one starts).
+    const people = new Map<string, CurrentPerson>();
+    for (const p of await entries(client, l.people, '(uid=*)', AUDIT_ATTRS, 2000, person)) people.set(p.id, p);
     const roles = new Map<string, { dn: string; members: string[] }>();
-    for (const e of await entries(client, l.roles, '(objectClass=groupOfNames)', ['cn', 'member'], 50)) {
+    const groups = await entries(client, l.roles, '(objectClass=groupOfNames)', ['cn', 'member'], 50, (e) => e);
+    for (const e of groups) {
       const cn = [e.cn ?? []].flat().map(String)[0];
       if (cn) roles.set(cn, { dn: e.dn, members: [e.member ?? []].flat().map((m) => String(m).toLowerCase()) });
     }

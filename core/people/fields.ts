@@ -36,9 +36,16 @@ export function isValid(kind: PeopleField, value: string): boolean {
 /** A real calendar date, not only the shape: 2021-02-30 is refused. */
 export function isCalendarDate(s: string): boolean {
   if (!PEOPLE_FIELDS.date.re.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  // The days of the month by arithmetic (Gregorian leap years), as Date would round-trip
+  // them: a national file holds thousands of end dates.
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 ? (leap ? 29 : 28) : DAYS[m - 1]!);
 }
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export const dateField = z
   .string({ error: `expected ${PEOPLE_FIELDS.date.says}` })
@@ -87,7 +94,12 @@ export function validPerson(raw: Record<string, unknown>): PersonInput | undefin
     kit = l.mac === undefined ? { tag: l.tag } : { tag: l.tag, mac: normaliseMac(l.mac as string) };
   }
   if (Object.keys(raw).some((k) => !PERSON_KEYS.has(k))) return undefined;
-  return { id, givenName, surname, mail, site, roles: roles as string[], ...(endDate !== undefined ? { endDate } : {}), ...(kit ? { laptop: kit } : {}), ...(extension !== undefined ? { extension } : {}) } as PersonInput;
+  // Built in the schema's field order without conditional spreads (one object, not four).
+  const person: { -readonly [K in keyof PersonInput]: PersonInput[K] } = { id, givenName, surname, mail, site, roles: roles as string[] };
+  if (endDate !== undefined) person.endDate = endDate;
+  if (kit) person.laptop = kit;
+  if (extension !== undefined) person.extension = extension;
+  return person;
 }
 
 const PERSON_KEYS = new Set(['id', 'givenName', 'surname', 'mail', 'site', 'roles', 'endDate', 'laptop', 'extension']);

@@ -4,7 +4,7 @@
 import { append, error, fail, hasErrors, ok, type Diagnostic, type Result, type SourceLocation } from '../diagnostics.js';
 import { LIMITS } from '../input.js';
 import { parseYaml, pathString } from '../inventory/source.js';
-import { parseCsv } from './csv.js';
+import { parseCsv, type Row } from './csv.js';
 import { personSchema, validPerson, type PersonInput } from './fields.js';
 import { checkPeople, type Located } from './semantic.js';
 import type { KnownNames, People, Person } from './model.js';
@@ -52,52 +52,59 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
   if (hasErrors(diagnostics)) return [];
 
   // Where each field sits in a row, worked out once: locations are built only when asked for.
-  const indexOf = new Map<Column, number>();
   const fieldIndex = new Map<string, number>();
   columns.forEach((col, i) => {
-    if (!col) return;
-    indexOf.set(col, i);
-    fieldIndex.set(FIELD_OF[col], i);
+    if (col) fieldIndex.set(FIELD_OF[col], i);
   });
+  // Each column's place in a row, -1 when the file has no such column.
+  const place = (col: Column) => columns.indexOf(col);
+  const ID = place('id');
+  const GIVEN = place('given_name');
+  const SURNAME = place('surname');
+  const MAIL = place('mail');
+  const SITE = place('site');
+  const ROLES = place('roles');
+  const END = place('end_date');
+  const TAG = place('laptop_tag');
+  const MAC = place('laptop_mac');
+  const EXTENSION = place('extension');
   const out: Located[] = [];
-  for (const row of rows.slice(1)) {
-    if (row.cells.length !== columns.length) {
-      diagnostics.push(error('csv-columns', `row has ${row.cells.length} fields, the header has ${columns.length}`, { file, line: row.line, col: 1 }));
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r]!;
+    const values = row.values;
+    if (values.length !== columns.length) {
+      diagnostics.push(error('csv-columns', `row has ${values.length} fields, the header has ${columns.length}`, { file, line: row.line, col: 1 }));
       continue;
     }
-    const cellAt = (field: string): SourceLocation | undefined => {
-      const c = row.cells[fieldIndex.get(field) ?? -1];
-      return c ? { file, line: c.line, col: c.col } : undefined;
-    };
-    const at = { get: cellAt };
-    const v = (col: Column) => {
-      const s = row.cells[indexOf.get(col) ?? -1]?.value.trim();
+    const v = (i: number) => {
+      const s = i < 0 ? undefined : values[i]!.trim();
       return s === '' ? undefined : s;
     };
+    const where = { file, line: row.line, col: 1 };
     const raw: Record<string, unknown> = {
-      id: v('id') ?? '',
-      givenName: v('given_name') ?? '',
-      surname: v('surname') ?? '',
-      mail: v('mail') ?? '',
-      site: v('site') ?? '',
-      roles: (v('roles') ?? '')
-        .split(';')
-        .map((s) => s.trim())
-        .filter(Boolean),
+      id: v(ID) ?? '',
+      givenName: v(GIVEN) ?? '',
+      surname: v(SURNAME) ?? '',
+      mail: v(MAIL) ?? '',
+      site: v(SITE) ?? '',
+      roles: rolesOf(v(ROLES)),
     };
-    if (v('end_date')) raw.endDate = v('end_date');
-    if (v('extension')) raw.extension = v('extension');
-    if (v('laptop_tag') || v('laptop_mac')) {
-      if (!v('laptop_tag')) {
-        diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...at.get('laptop.mac')!, path: 'laptop_mac' }));
+    const endDate = v(END);
+    const extension = v(EXTENSION);
+    const tag = v(TAG);
+    const mac = v(MAC);
+    if (endDate) raw.endDate = endDate;
+    if (extension) raw.extension = extension;
+    if (tag || mac) {
+      if (!tag) {
+        diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...cellAt(where, row, fieldIndex, 'laptop.mac'), path: 'laptop_mac' }));
         continue;
       }
-      raw.laptop = v('laptop_mac') ? { tag: v('laptop_tag'), mac: v('laptop_mac') } : { tag: v('laptop_tag') };
+      raw.laptop = mac ? { tag, mac } : { tag };
     }
-    const where = { file, line: row.line, col: 1 };
     const quick = validPerson(raw);
     if (quick) {
-      out.push({ value: quick, where, at: (f) => at.get(f) ?? where });
+      out.push(new CsvRow(quick, where, row, fieldIndex));
       continue;
     }
     const parsed = personSchema.safeParse(raw);
@@ -105,13 +112,44 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
       for (const issue of parsed.error.issues) {
         const key = issue.path.filter((p) => typeof p === 'string').join('.');
         const column = (Object.keys(FIELD_OF) as Column[]).find((c) => FIELD_OF[c] === key);
-        diagnostics.push(error('invalid-value', issue.message, { ...(at.get(key) ?? where), path: column ?? key }));
+        diagnostics.push(error('invalid-value', issue.message, { ...cellAt(where, row, fieldIndex, key), path: column ?? key }));
       }
       continue;
     }
-    out.push({ value: parsed.data, where, at: (f) => at.get(f) ?? where });
+    out.push(new CsvRow(parsed.data, where, row, fieldIndex));
   }
   return out;
+}
+
+/** `a; b` -> [a, b]; most cells hold one role, kept as it is. */
+function rolesOf(cell: string | undefined): string[] {
+  if (cell === undefined) return [];
+  if (!cell.includes(';')) return [cell];
+  return cell
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Where a field of a CSV row is: its cell, or the row when the file has no such column. */
+function cellAt(where: SourceLocation, row: Row, fields: ReadonlyMap<string, number>, field: string): SourceLocation {
+  const i = fields.get(field);
+  const c = i === undefined ? undefined : row.cells[i];
+  return c ? { file: where.file, line: c.line, col: c.col } : where;
+}
+
+/** A person read from one CSV row: a field's location is looked up only when a diagnostic needs it. */
+class CsvRow implements Located {
+  constructor(
+    readonly value: PersonInput,
+    readonly where: SourceLocation,
+    private readonly row: Row,
+    private readonly fields: ReadonlyMap<string, number>,
+  ) {}
+
+  at(field: string): SourceLocation {
+    return cellAt(this.where, this.row, this.fields, field);
+  }
 }
 
 function yamlPeople(file: string, text: string, diagnostics: Diagnostic[]): Located[] {
@@ -153,6 +191,12 @@ function yamlPeople(file: string, text: string, diagnostics: Diagnostic[]): Loca
   return out;
 }
 
+/** A person's roles without repeats, sorted (most have one or two). */
+function uniqueSorted(roles: readonly string[]): string[] {
+  if (roles.length === 1) return [roles[0]!];
+  return [...new Set(roles)].sort();
+}
+
 /** Lines are counted before parsing: a file past the row limit is refused unread. */
 function tooManyRows(f: PeopleFile, diagnostics: Diagnostic[]): boolean {
   let lines = 0;
@@ -180,19 +224,21 @@ export function parsePeople(files: readonly PeopleFile[], known: KnownNames): Re
   const people: Person[] = located
     .map((l) => {
       const p = l.value;
-      const person: Person = {
+      // Built field by field in the record's order, once: conditional spreads and a copy
+      // to freeze cost more than the rest of the row at national scale.
+      const person: { -readonly [K in keyof Person]: Person[K] } = {
         id: p.id,
         givenName: p.givenName,
         surname: p.surname,
         mail: p.mail,
         site: p.site,
-        roles: [...new Set(p.roles)].sort(),
-        ...(p.endDate ? { endDate: p.endDate } : {}),
-        ...(p.laptop ? { laptop: { tag: p.laptop.tag, ...(p.laptop.mac ? { mac: p.laptop.mac } : {}) } } : {}),
-        ...(p.extension ? { extension: p.extension } : {}),
-        source: l.where,
-      };
-      return Object.freeze({ ...person, roles: Object.freeze(person.roles) });
+        roles: Object.freeze(uniqueSorted(p.roles)),
+      } as Person;
+      if (p.endDate) person.endDate = p.endDate;
+      if (p.laptop) person.laptop = p.laptop.mac ? { tag: p.laptop.tag, mac: p.laptop.mac } : { tag: p.laptop.tag };
+      if (p.extension) person.extension = p.extension;
+      person.source = l.where;
+      return Object.freeze(person);
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return ok(Object.freeze({ people: Object.freeze(people), files: files.map((f) => f.file) }), diagnostics);

@@ -55,7 +55,26 @@ export interface FastPacket {
   readonly port: number | undefined;
 }
 
-export type FastList = (p: FastPacket) => FirewallRule | undefined;
+/** A packet's addresses and zones: what a flow keeps whatever port it is on. */
+export type FastFlow = Omit<FastPacket, 'proto' | 'port'>;
+
+/** One port of a flow: tcp/udp with a port (none reads as any port), or icmp. */
+export interface PortQuery {
+  readonly proto: FastPacket['proto'];
+  readonly port: number | undefined;
+}
+
+export interface FastList {
+  /** The deciding rule for a packet, or undefined for the default deny. */
+  (p: FastPacket): FirewallRule | undefined;
+  /**
+   * The deciding rule of one flow on each of many ports, as the single call answers port
+   * by port, in one pass over the rules: each rule's sides are matched once for the flow
+   * and its port ranges answer every port they hold at once. Auditing a policy of
+   * thousands of rules on every port it names is then rules + ports, not their product.
+   */
+  many(flow: FastFlow, ports: PortBatch): (FirewallRule | undefined)[];
+}
 
 /**
  * For each protocol, the rules a packet of that protocol and port could match, in rule
@@ -106,8 +125,10 @@ function upper(bounds: readonly number[], n: number): number {
 /** The deciding rule for a packet, or undefined for the default deny. */
 export function fastList(rules: readonly FirewallRule[], sets: SetIndex): FastList {
   const compiled = rules.map((rule) => ({ rule, from: side(rule.from, sets), to: side(rule.to, sets) }));
-  const candidates = portIndex(rules);
-  return (p) => {
+  // Indexed on the first single question: a batch (many) reads the rules in order instead.
+  let candidates: ReturnType<typeof portIndex> | undefined;
+  const one = (p: FastPacket) => {
+    candidates ??= portIndex(rules);
     // Every candidate's services already match the packet's protocol and port.
     for (const i of candidates(p.proto, p.port)) {
       const c = compiled[i]!;
@@ -115,4 +136,123 @@ export function fastList(rules: readonly FirewallRule[], sets: SetIndex): FastLi
     }
     return undefined;
   };
+  const many = (flow: FastFlow, ports: PortBatch) => {
+    const open = new PortsLeft(ports);
+    // First match wins: rules in order, each taking the ports no earlier rule took.
+    for (const c of compiled) {
+      if (!open.left) break;
+      if (!c.from(flow.srcZone, flow.src) || !c.to(flow.dstZone, flow.dst)) continue;
+      const r = c.rule;
+      if (!r.services.length) {
+        open.takeAll(r);
+        break;
+      }
+      for (const s of r.services) {
+        if (s.proto === 'icmp') open.takeIcmp(r);
+        else for (const x of s.ports) open.takeRange(s.proto, x.from, x.to, r);
+      }
+    }
+    return open.answers;
+  };
+  return Object.assign(one, { many });
+}
+
+/**
+ * Ports to decide together, sorted once per protocol: many flows are asked about the same
+ * ports (the audit asks every flow about every port the policy names).
+ */
+export class PortBatch {
+  readonly icmp: readonly number[];
+  /** Per protocol: query positions sorted by port, and those ports. */
+  readonly numbered: ReadonlyMap<string, { readonly at: readonly number[]; readonly ports: readonly number[] }>;
+
+  constructor(readonly queries: readonly PortQuery[]) {
+    const icmp: number[] = [];
+    const by = new Map<string, number[]>();
+    queries.forEach((q, k) => {
+      if (q.proto === 'icmp') icmp.push(k);
+      // A tcp/udp packet without a port is matched by rules without services only.
+      else if (q.port !== undefined) {
+        const list = by.get(q.proto);
+        if (list) list.push(k);
+        else by.set(q.proto, [k]);
+      }
+    });
+    this.icmp = icmp;
+    this.numbered = new Map(
+      [...by].map(([proto, at]) => {
+        at.sort((a, b) => queries[a]!.port! - queries[b]!.port!);
+        return [proto, { at, ports: at.map((k) => queries[k]!.port!) }];
+      }),
+    );
+  }
+}
+
+/**
+ * The ports of a batch not yet decided for one flow, each run of taken ports skipped in
+ * one step (a "next free" pointer with path halving): every port is answered once, every
+ * rule range costs a binary search.
+ */
+class PortsLeft {
+  readonly answers: (FirewallRule | undefined)[];
+  left: number;
+  private readonly taken: Uint8Array;
+  private readonly next = new Map<string, Int32Array>();
+
+  constructor(private readonly batch: PortBatch) {
+    const n = batch.queries.length;
+    this.answers = new Array<FirewallRule | undefined>(n).fill(undefined);
+    this.left = n;
+    this.taken = new Uint8Array(n);
+    for (const [proto, { at }] of batch.numbered) {
+      const next = new Int32Array(at.length + 1);
+      for (let i = 0; i <= at.length; i++) next[i] = i;
+      this.next.set(proto, next);
+    }
+  }
+
+  private take(k: number, rule: FirewallRule): void {
+    if (this.taken[k]) return;
+    this.taken[k] = 1;
+    this.answers[k] = rule;
+    this.left--;
+  }
+
+  takeAll(rule: FirewallRule): void {
+    for (let k = 0; k < this.answers.length; k++) this.take(k, rule);
+  }
+
+  takeIcmp(rule: FirewallRule): void {
+    for (const k of this.batch.icmp) this.take(k, rule);
+  }
+
+  takeRange(proto: string, from: number, to: number, rule: FirewallRule): void {
+    const ix = this.batch.numbered.get(proto);
+    const next = this.next.get(proto);
+    if (!ix || !next) return;
+    const { at, ports } = ix;
+    const find = (i: number) => {
+      while (next[i] !== i) {
+        next[i] = next[next[i]!]!;
+        i = next[i]!;
+      }
+      return i;
+    };
+    for (let i = find(lower(ports, from)); i < ports.length && ports[i]! <= to; i = find(i + 1)) {
+      this.take(at[i]!, rule);
+      next[i] = i + 1;
+    }
+  }
+}
+
+/** Index of the first value not less than n. */
+function lower(values: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

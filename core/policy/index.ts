@@ -38,8 +38,8 @@ export function enforcement(inv: Inventory, policy: AccessPolicy, date: string):
 }
 export { lintPolicy, ruleLists, type LintFinding, type RuleList } from './lint.js';
 export { covers, sideCovers, servicesCover, type CoverContext } from './cover.js';
-export { decider, portUniverse, forEachFlow, portText, endpointText, type Decider, type Flow, type Port } from './flows.js';
+export { decider, portUniverse, forEachFlow, portText, endpointText, type Decider, type Decision, type Flow, type Port } from './flows.js';
 export { diffPolicies, type FlowChange, type PolicyDiff } from './diff.js';
 export { accessMatrix, matrixHtml, type AccessMatrix, type MatrixCell, type MatrixRow } from './matrix.js';
-export { fastList, type FastList, type FastPacket } from './fast.js';
+export { fastList, PortBatch, type FastFlow, type FastList, type FastPacket, type PortQuery } from './fast.js';
 export { mutationCoverage, mutationsOf, type CoverageReport, type Mutation } from './mutate.js';

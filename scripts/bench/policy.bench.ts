@@ -20,7 +20,7 @@ async function warm(n: number, f: () => void): Promise<Stats> {
 }
 
 /** 2,000 rules at one site: zones to many nets and services on many ports, roles into zones. */
-function generated(inv: Inventory, base: AccessPolicy, site: string, count: number): AccessPolicy {
+export function generated(inv: Inventory, base: AccessPolicy, site: string, count: number): AccessPolicy {
   const zones = ['staff', 'medical', 'voice', 'printers', 'display', 'mgmt'];
   const services = inv.org.services.filter((s) => !s.addresses.some((a) => a.endsWith('/0'))).map((s) => s.name);
   const rules: AccessRule[] = [];

@@ -2,9 +2,9 @@
 // compiled rule lists of the site firewalls and the VPN gateway (intended, or the
 // firewalls' running rules parsed into the same shape).
 import type { FirewallIntent, FirewallRule, SitePlan } from '../../plan/index.js';
-import { decider, isExpired, portText, portUniverse, type Decider, type Endpoint, type Enforcement, type Hop } from '../../policy/index.js';
+import { decider, isExpired, portText, portUniverse, type Decider, type Decision, type Endpoint, type Enforcement, type Hop, type Port } from '../../policy/index.js';
 import { INTERNET_SAMPLE } from '../../policy/check.js';
-import type { AuditObject } from '../model.js';
+import type { AuditInputs, AuditObject } from '../model.js';
 import { guestSsids } from './devices.js';
 import { roleInScope, stringList, type Control, type ControlContext } from './types.js';
 
@@ -43,6 +43,21 @@ const ruleAt = (r: FirewallRule | undefined) => (r?.origin ? `${r.origin.rule} (
 const hopsText = (hops: readonly Hop[]) => hops.map((h) => `${h.at}: ${h.allowed ? 'accepted' : 'dropped'} by ${ruleAt(h.rule)}`).join('; ');
 const deciding = (hops: readonly Hop[]) => hops.find((h) => h.allowed && h.rule?.origin)?.rule?.origin;
 
+/** The ports a flow is allowed on, each with its decision, in the universe's order. */
+function openOn(decisions: readonly Decision[], ports: readonly Port[]): { p: Port; a: Decision }[] {
+  const open: { p: Port; a: Decision }[] = [];
+  for (let i = 0; i < decisions.length; i++) if (decisions[i]!.allowed) open.push({ p: ports[i]!, a: decisions[i]! });
+  return open;
+}
+
+// Every port the policy names, listed once per audit for the controls that walk them all.
+const universes = new WeakMap<AuditInputs, readonly Port[]>();
+function portsOf(inputs: AuditInputs): readonly Port[] {
+  let ports = universes.get(inputs);
+  if (!ports) universes.set(inputs, (ports = portUniverse(inputs.inventory, [inputs.policy])));
+  return ports;
+}
+
 const firewalls = (sites: readonly SitePlan[]) => sites.flatMap((s) => s.devices.filter((d): d is FirewallIntent => d.kind === 'firewall'));
 
 export const noAnyAny: Control = {
@@ -75,8 +90,7 @@ export const guestIsolated: Control = {
   needs: ['intended', 'running'],
   *run(ctx) {
     yield* guestSsids(ctx);
-    const { inventory, policy } = ctx.inputs;
-    const ports = portUniverse(inventory, [policy]);
+    const ports = portsOf(ctx.inputs);
     for (const v of views(ctx)) {
       for (const site of v.sites) {
         if (ctx.def.scope.sites.length && !ctx.def.scope.sites.includes(site.code)) continue;
@@ -85,7 +99,7 @@ export const guestIsolated: Control = {
           for (const zone of site.zones.filter((z) => z.trust !== 'guest')) {
             const from: Endpoint = { kind: 'zone', name: guest.name };
             const to: Endpoint = { kind: 'zone', name: zone.name };
-            const open = ports.map((p) => ({ p, a: v.decide(from, to, p, site.code) })).filter((x) => x.a.allowed);
+            const open = openOn(v.decide.many(from, to, ports, site.code), ports);
             const origin = open.length ? deciding(open[0]!.a.hops) : undefined;
             const object: AuditObject = { kind: 'flow', id: `${site.code}:zone/${guest.name}->zone/${zone.name}`, site: site.code, ...(fw ? { device: fw.hostname } : {}), ...(origin ? { at: origin } : {}) };
             const problem = open.length
@@ -104,9 +118,9 @@ export const vpnRoleScope: Control = {
   needs: ['intended', 'running'],
   params: ['exempt'],
   *run(ctx) {
-    const { inventory, policy } = ctx.inputs;
+    const { policy } = ctx.inputs;
     const exempt = new Set(stringList(ctx, 'exempt', ['netadmin']));
-    const ports = portUniverse(inventory, [policy]);
+    const ports = portsOf(ctx.inputs);
     const internet: Endpoint = { kind: 'net', cidr: `${INTERNET_SAMPLE}/32` };
     for (const v of views(ctx)) {
       for (const role of policy.roles) {
@@ -115,7 +129,7 @@ export const vpnRoleScope: Control = {
         const reaches: string[] = [];
         let origin: FirewallRule['origin'];
         const note = (what: string, to: Endpoint, site?: string) => {
-          const open = ports.map((p) => ({ p, a: v.decide(from, to, p, site) })).filter((x) => x.a.allowed);
+          const open = openOn(v.decide.many(from, to, ports, site), ports);
           if (!open.length) return;
           reaches.push(`${what} on ${open.map((x) => portText(x.p)).join(', ')} (${hopsText(open[0]!.a.hops)})`);
           origin ??= deciding(open[0]!.a.hops);

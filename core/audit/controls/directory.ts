@@ -1,6 +1,6 @@
 // Controls over the directory: what slapd holds now, against the people files and the date.
 import { isExpired, type Person } from '../../people/index.js';
-import type { AccountState, AuditObject } from '../model.js';
+import type { AccountState, AuditInputs, AuditObject } from '../model.js';
 import { roleInScope, type Control, type ControlContext } from './types.js';
 
 const needsAccounts = (ctx: ControlContext) => (ctx.inputs.accounts ? undefined : 'needs the directory (--against directory or all, with a reachable directory)');
@@ -16,9 +16,19 @@ function personOf(ctx: ControlContext, id: string): Person | undefined {
   return index.get(id);
 }
 
+// Three controls walk the same accounts: each account's object is made once per audit.
+const objects = new WeakMap<AuditInputs, Map<AccountState, AuditObject>>();
+
 function accountObject(ctx: ControlContext, a: AccountState): AuditObject {
-  const person = personOf(ctx, a.id);
-  return { kind: 'account', id: `account/${a.id}`, ...(person ? { site: person.site, at: person.source } : {}) };
+  let made = objects.get(ctx.inputs);
+  if (!made) objects.set(ctx.inputs, (made = new Map()));
+  let o = made.get(a);
+  if (!o) {
+    const person = personOf(ctx, a.id);
+    o = person ? { kind: 'account', id: `account/${a.id}`, site: person.site, at: person.source } : { kind: 'account', id: `account/${a.id}` };
+    made.set(a, o);
+  }
+  return o;
 }
 
 export const totpEnrolled: Control = {
