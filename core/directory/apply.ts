@@ -185,7 +185,10 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
     const clients: Client[] = [];
     try {
       const n = o.dryRun ? 1 : (o.connections ?? 4);
-      for (let i = 0; i < n; i++) clients.push(await connect(settings));
+      // Bound side by side: one round trip to the server, not one per connection.
+      const bound = await Promise.allSettled(Array.from({ length: n }, () => connect(settings)));
+      for (const b of bound) if (b.status === 'fulfilled') clients.push(b.value);
+      for (const b of bound) if (b.status === 'rejected') throw b.reason;
       const state = await readState(clients[0]!, desired.layout);
       const plan = planDirectory(desired, state, o);
       first ??= plan;
