@@ -64,7 +64,7 @@ async function execute(client: Client, c: Change, batch: number): Promise<void> 
       return client.modify(c.dn, new LdapChange({ operation: 'replace', modification: attr('pwdAccountLockedTime', [DISABLED]) }));
     case 'add-role': {
       const [first = [], ...rest] = memberBatches(c.members, batch);
-      await client.add(c.dn, [attr('objectClass', ['groupOfNames']), attr('cn', [c.role]), attr('member', first)]);
+      await client.add(c.dn, attributes({ objectClass: ['groupOfNames'], cn: [c.role], member: first }));
       for (const part of rest) await client.modify(c.dn, new LdapChange({ operation: 'add', modification: attr('member', part) }));
       return;
     }

@@ -3,6 +3,7 @@
 // burst written to the socket together.
 import { Socket } from 'node:net';
 import { Attribute, type Client } from 'ldapts';
+import { EntryAttributes } from './ber.js';
 
 /**
  * An attribute whose values never reach a log. ldapts writes every request it sends
@@ -18,22 +19,12 @@ export class QuietAttribute extends Attribute {
 
 export const attr = (type: string, values: readonly string[] | readonly Buffer[]): QuietAttribute => new QuietAttribute({ type, values: values as string[] | Buffer[] });
 
-/** Stands in for a request's attribute list in ldapts' debug log. */
-function attributeCount(this: readonly QuietAttribute[]): string {
-  return `${this.length} attributes`;
-}
-
 /**
- * An entry's attributes as ldapts sends them, without copying the value lists. ldapts
- * keeps this very array in its add request, so the debug log's stringify of the request
- * stops here instead of walking every attribute object: that stringify was a third of
- * the cost of sending an entry.
+ * An entry's attributes as ldapts sends them: one object that encodes them all in one
+ * pass (see ber.ts), and that ldapts' debug log shows by name only.
  */
-export function attributes(attrs: Readonly<Record<string, readonly string[]>>): QuietAttribute[] {
-  const out: QuietAttribute[] = [];
-  for (const type in attrs) out.push(attr(type, attrs[type]!));
-  Object.defineProperty(out, 'toJSON', { value: attributeCount });
-  return out;
+export function attributes(attrs: Readonly<Record<string, readonly string[]>>): Attribute[] {
+  return [new EntryAttributes(attrs)];
 }
 
 /**

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeople } from '../../core/people/index.js';
 import { desiredState, syncDirectory, totpCode } from '../../core/directory/index.js';
-import { MAX_VALUE_BYTES, memberBatches } from '../../core/directory/wire.js';
+import { MAX_VALUE_BYTES, attributes, memberBatches } from '../../core/directory/wire.js';
+import { AddRequest, Attribute } from 'ldapts';
 import { repoRoot } from '../support/inventory.js';
 import { startSlapd, TEST_SUFFIX, type TestSlapd } from '../support/slapd.js';
 
@@ -62,6 +63,25 @@ describe('a role group goes to the directory in as few requests as the server ta
     const { searchEntries: agent } = await admin.search(`uid=agent.24,ou=people,${TEST_SUFFIX}`, { scope: 'base', attributes: ['memberOf'] });
     expect(agent[0]?.memberOf).toBe(`cn=care-staff,ou=roles,${TEST_SUFFIX}`);
     expect((await syncDirectory(slapd.settings, desired)).plan.changes).toEqual([]);
+  });
+});
+
+describe('an entry to add is encoded in one pass, byte for byte as ldapts encodes it', () => {
+  const ldapts = (attrs: Record<string, string[]>) => new AddRequest({ messageId: 300, dn: `uid=léa.klein,ou=people,${TEST_SUFFIX}`, attributes: Object.entries(attrs).map(([type, values]) => new Attribute({ type, values })) }).write();
+  const ours = (attrs: Record<string, string[]>) => new AddRequest({ messageId: 300, dn: `uid=léa.klein,ou=people,${TEST_SUFFIX}`, attributes: attributes(attrs) }).write();
+  it.each([
+    ['an agent with accented names', { objectClass: ['inetOrgPerson', 'posixAccount', 'shadowAccount'], uid: ['léa.klein'], cn: ['Léa Klein-Ünal'], sn: ['Klein-Ünal'], mail: ['lea.klein@crisis.example.lu'], uidNumber: ['20001'] }],
+    ['values whose lengths take one, two and three length bytes', { description: ['a'.repeat(127), 'b'.repeat(128), 'c'.repeat(255), 'd'.repeat(256), 'é'.repeat(40_000)] }],
+    ['a role group of 5,000 members (a three-byte length)', { objectClass: ['groupOfNames'], cn: ['vaccination-staff'], member: Array.from({ length: 5000 }, (_, i) => `uid=agent.${i},ou=people,${TEST_SUFFIX}`) }],
+    ['an attribute with no value', { objectClass: ['top'], seeAlso: [] }],
+  ])('%s', (_, attrs: Record<string, string[]>) => {
+    expect(ours(attrs).equals(ldapts(attrs))).toBe(true);
+  });
+
+  it("shows ldapts' debug log the attribute names, never a value", () => {
+    const json = JSON.stringify(new AddRequest({ messageId: 1, dn: 'uid=x', attributes: attributes({ cn: ['Léa Klein'], userPassword: ['{SSHA}secret'] }) }));
+    expect(json).toContain('cn,userPassword');
+    expect(json).not.toContain('secret');
   });
 });
 
