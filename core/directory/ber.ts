@@ -91,8 +91,8 @@ export class EntryAttributes extends Attribute {
     writer._offset = o;
   }
 
-  /** ldapts' debug log stringifies each request: names and counts, never values. */
+  /** ldapts' debug log stringifies every request, logging on or not: no value, no work. */
   toJSON(): string {
-    return Object.keys(this.attrs).join(',');
+    return '(attributes)';
   }
 }
