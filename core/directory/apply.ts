@@ -15,11 +15,11 @@ export interface ApplyOptions {
   /** Bound connections to write over. */
   readonly connections?: number;
   /**
-   * Requests in flight per connection. Two on each of four connections keep slapd busy
-   * with a request ready whenever one finishes; deeper queues only put more of its
-   * threads on the same database lock: against slapd with 8 threads on a loaded 2-core
-   * machine, 32 per connection cost it about 13% more CPU for the same 11,670 entries
-   * and finished no sooner (scripts/bench/identity.bench.ts).
+   * Requests in flight per connection. 32 on each of four connections: the requests
+   * that follow one burst of answers leave in one socket write (see coalesceWrites).
+   * Two per connection measured no faster and cost outpost more CPU (one write, and one
+   * wake-up of slapd, per request); interleaved runs on the loaded 2-core machine gave
+   * no setting a lead beyond the noise.
    */
   readonly inFlight?: number;
   /** Most member values per request when writing a group (never more than MAX_VALUE_BYTES of them). */
@@ -123,7 +123,7 @@ const PHASE: Record<Change['op'], number> = {
 /** Runs one plan over the given connections. Throws ConnectionLost when a socket drops. */
 export async function executePlan(clients: readonly Client[], plan: DirectoryPlan, o: ApplyOptions = {}): Promise<ChangeResult[]> {
   const results: ChangeResult[] = [];
-  const inFlight = o.inFlight ?? 2;
+  const inFlight = o.inFlight ?? 32;
   const batch = o.batch ?? Infinity;
   let done = 0;
   let lost: unknown;
