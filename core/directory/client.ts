@@ -69,7 +69,8 @@ const PERSON_ATTRS = ['uid', 'objectClass', 'uidNumber', 'pwdAccountLockedTime',
  */
 export async function readState(client: Client, layout: Layout, opts: { pageSize?: number; only?: readonly string[]; extraAttributes?: readonly string[] } = {}): Promise<CurrentState> {
   const containers = new Set<string>();
-  for (const dn of [layout.people, layout.roles]) if (await exists(client, dn)) containers.add(dn.toLowerCase());
+  const found = await Promise.all([layout.people, layout.roles].map(async (dn) => ((await exists(client, dn)) ? dn : undefined)));
+  for (const dn of found) if (dn) containers.add(dn.toLowerCase());
   const only = opts.only;
   const pageSize = opts.pageSize ?? 2000;
   const attributes = opts.extraAttributes ? [...PERSON_ATTRS, ...opts.extraAttributes] : PERSON_ATTRS;

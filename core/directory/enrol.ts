@@ -1,10 +1,11 @@
 // Credentials for a new agent: an initial password and a TOTP second factor that the
 // directory enforces itself (slapd's otp overlay: bind with password + current code).
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { Attribute, Change, type Client } from 'ldapts';
+import { Change, type Client } from 'ldapts';
 import { Secret, TOTP } from 'otpauth';
 import { isLdapResult } from './client.js';
 import { DISABLED, personDN, type Layout } from './layout.js';
+import { attr } from './wire.js';
 
 /** No 0/O, 1/l/I: the password is read off a printed sheet. */
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
@@ -114,15 +115,15 @@ export async function enrolPerson(client: Client, l: Layout, id: string, cred: C
   const classes = new Set((Array.isArray(entry.objectClass) ? entry.objectClass : [entry.objectClass]).map((c) => String(c).toLowerCase()));
   const changes: Change[] = [];
   const missing = ['oathTOTPUser', 'oathTOTPToken'].filter((c) => !classes.has(c.toLowerCase()));
-  if (missing.length) changes.push(new Change({ operation: 'add', modification: new Attribute({ type: 'objectClass', values: missing }) }));
+  if (missing.length) changes.push(new Change({ operation: 'add', modification: attr('objectClass', missing) }));
   changes.push(
-    new Change({ operation: 'replace', modification: new Attribute({ type: 'oathTOTPToken', values: [dn] }) }),
-    new Change({ operation: 'replace', modification: new Attribute({ type: 'oathTOTPParams', values: [l.totpParams] }) }),
-    new Change({ operation: 'replace', modification: new Attribute({ type: 'oathSecret', values: [cred.totpSecret] }) }),
-    new Change({ operation: 'replace', modification: new Attribute({ type: 'userPassword', values: [sshaHash(cred.password)] }) }),
+    new Change({ operation: 'replace', modification: attr('oathTOTPToken', [dn]) }),
+    new Change({ operation: 'replace', modification: attr('oathTOTPParams', [l.totpParams]) }),
+    new Change({ operation: 'replace', modification: attr('oathSecret', [cred.totpSecret]) }),
+    new Change({ operation: 'replace', modification: attr('userPassword', [sshaHash(cred.password)]) }),
   );
   if ([entry.oathTOTPLastTimeStep ?? []].flat().length) {
-    changes.push(new Change({ operation: 'delete', modification: new Attribute({ type: 'oathTOTPLastTimeStep', values: [] }) }));
+    changes.push(new Change({ operation: 'delete', modification: attr('oathTOTPLastTimeStep', []) }));
   }
   await client.modify(dn, changes);
 }
