@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { PipelineOptions } from '../core/pipeline.js';
 import { compileGateway, compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
+import { policyRulesWith } from './policy-rules.js';
 import { centralArtefacts, renderGateways, type Artefact } from '../core/render/index.js';
 import { radiusIntent, renderRadius } from '../core/radius/index.js';
 import { pbxIntent, renderPbx } from '../core/pbx/index.js';
@@ -10,22 +11,13 @@ import { baseFromDomain } from '../core/directory/index.js';
 import type { AccessPolicy } from '../core/policy/index.js';
 import type { SitePlan } from '../core/plan/index.js';
 import { planGateways, poolFindings } from '../core/vpn/index.js';
-import { warning, type Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import type { Inventory } from '../core/inventory/index.js';
 import { knownNames, loadPeople, peopleDir } from '../core/people/index.js';
 
+/** The policy beside the inventory as the pipeline's rules hook, the central servers included. */
 export function policyRules(inventoryDir: string, file = policyFileFor(inventoryDir)): PipelineOptions['rules'] {
-  if (!existsSync(file)) return undefined;
-  return (inv) => {
-    const loaded = loadPolicy(file, inv);
-    if (!loaded.ok) return { diagnostics: loaded.diagnostics };
-    const compiled = compilePolicy(inv, loaded.value, today());
-    const expired = compiled.expired.map((r) =>
-      warning('expired-rule', `rule ${r.id} expired on ${r.expires} and is left out of every config`, { ...r.source, path: 'expires' }),
-    );
-    const central = (sites: Parameters<typeof compileGateway>[2]) => centralServers(inv, loaded.value, compiled.pools, sites);
-    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...compiled.diagnostics, ...expired], central };
-  };
+  return policyRulesWith(inventoryDir, file, centralServers);
 }
 
 /**
