@@ -33,21 +33,25 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
   const sets = new Map(fw.sets.map((s) => [s.name, s]));
   const cache = new Map<string, SideInterfaces>();
   const all: SideInterfaces = { zones: zones.map((z) => z.name), tunnel: pools.length > 0, wan: true };
+  const zoneNames = zones.map((z) => z.name);
   const ofSet = (name: string): SideInterfaces => {
     const hit = cache.get(name);
     if (hit) return hit;
-    const inZones = new Set<string>();
+    // Zones reached, by index: allocated only for a set that reaches one (most ACL sets
+    // are a host or network beyond the site's zones, or inside exactly one).
+    let inZone: boolean[] | undefined;
     let tunnel = false;
     let wan = false;
     for (const a of sets.get(name)?.addresses ?? []) {
       const s = span(a);
       // Zones are disjoint: what they do not cover lies in the tunnel pools or beyond the WAN.
       let covered = 0;
-      for (const z of zones) {
-        const lo = Math.max(s.lo, z.span.lo);
-        const hi = Math.min(s.hi, z.span.hi);
+      for (let i = 0; i < zones.length; i++) {
+        const z = zones[i]!.span;
+        const lo = Math.max(s.lo, z.lo);
+        const hi = Math.min(s.hi, z.hi);
         if (lo <= hi) {
-          inZones.add(z.name);
+          (inZone ??= [])[i] = true;
           covered += hi - lo + 1;
         }
       }
@@ -63,7 +67,7 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
       }
       if (covered + pooled < s.hi - s.lo + 1) wan = true;
     }
-    const out = { zones: zones.map((z) => z.name).filter((z) => inZones.has(z)), tunnel, wan };
+    const out = { zones: inZone ? zoneNames.filter((_, i) => inZone![i]) : [], tunnel, wan };
     cache.set(name, out);
     return out;
   };
