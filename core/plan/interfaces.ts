@@ -42,8 +42,11 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
     let inZone: boolean[] | undefined;
     let tunnel = false;
     let wan = false;
-    for (const a of sets.get(name)?.addresses ?? []) {
-      const s = span(a);
+    // Indexed loops: the FortiGate target asks for thousands of sets at ACL scale, in a fresh
+    // process before this is optimised, when a for-of allocates per step.
+    const addresses = sets.get(name)?.addresses ?? [];
+    for (let k = 0; k < addresses.length; k++) {
+      const s = span(addresses[k]!);
       // Zones are disjoint: what they do not cover lies in the tunnel pools or beyond the WAN.
       let covered = 0;
       for (let i = 0; i < zones.length; i++) {
@@ -57,7 +60,8 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
       }
       if (covered >= s.hi - s.lo + 1) continue;
       let pooled = 0;
-      for (const p of pools) {
+      for (let k2 = 0; k2 < pools.length; k2++) {
+        const p = pools[k2]!;
         const lo = Math.max(s.lo, p.lo);
         const hi = Math.min(s.hi, p.hi);
         if (lo <= hi) {

@@ -166,7 +166,7 @@ export function loadPolicy(file: string, inv: Inventory): Result<AccessPolicy> {
  */
 function freezePolicy(p: AccessPolicy): AccessPolicy {
   for (const list of [p.roles, p.rules, p.tests]) {
-    for (const x of list) Object.freeze(x);
+    for (let i = 0; i < list.length; i++) Object.freeze(list[i]);
     Object.freeze(list);
   }
   return Object.freeze(p);

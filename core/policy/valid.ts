@@ -32,7 +32,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A fresh array of the strings when every one matches and there are at least `min`. */
 function strings(v: unknown, test: (s: string) => boolean, min: number): string[] | undefined {
   if (!Array.isArray(v) || v.length < min) return undefined;
-  for (const s of v) if (typeof s !== 'string' || !test(s)) return undefined;
+  // Indexed loops: a fresh process runs this once per rule before it is optimised, when a
+  // for-of allocates an iterator and a result per step.
+  for (let i = 0; i < v.length; i++) {
+    const s: unknown = v[i];
+    if (typeof s !== 'string' || !test(s)) return undefined;
+  }
   return v.slice();
 }
 
@@ -44,7 +49,8 @@ const text = (v: unknown): v is string => typeof v === 'string' && matches('text
 /** The rule the schema would output, or undefined: then the schema says what is wrong. */
 export function validRule(raw: unknown): RuleInput | undefined {
   if (!isObject(raw)) return undefined;
-  for (const k of Object.keys(raw)) if (!RULE_KEYS.has(k) || raw[k] === undefined) return undefined;
+  const keys = Object.keys(raw);
+  for (let i = 0; i < keys.length; i++) if (!RULE_KEYS.has(keys[i]!) || raw[keys[i]!] === undefined) return undefined;
   const { id, action, owner, reason, expires } = raw;
   if (typeof id !== 'string' || !name(id) || (action !== 'allow' && action !== 'deny') || !text(owner) || !text(reason)) return undefined;
   const from = strings(raw.from, endpoint, 1);
@@ -63,8 +69,8 @@ export function validRule(raw: unknown): RuleInput | undefined {
 export function validRules(raw: unknown, max: number): RuleInput[] | undefined {
   if (!Array.isArray(raw) || raw.length > max) return undefined;
   const out: RuleInput[] = [];
-  for (const item of raw) {
-    const r = validRule(item);
+  for (let i = 0; i < raw.length; i++) {
+    const r = validRule(raw[i]);
     if (!r) return undefined;
     out.push(r);
   }
