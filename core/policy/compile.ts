@@ -20,16 +20,19 @@ export function appliesAt(rule: AccessRule, site: { code: string; kind: string }
   return rule.at.length === 0 || rule.at.includes(site.code) || rule.at.includes(site.kind);
 }
 
-const PROTOS = ['tcp', 'udp'] as const;
-
 function servicesFor(rule: AccessRule, dst: Endpoint, inv: Inventory): RuleService[] {
+  // One pass over the ports; TCP before UDP, as compiled rules have always listed them.
   const byProto = (ports: readonly PortRange[]): RuleService[] => {
-    const out: RuleService[] = [];
-    for (let k = 0; k < PROTOS.length; k++) {
-      const proto = PROTOS[k]!;
-      const ps = ports.filter((p) => p.proto === proto).map((p) => ({ from: p.from, to: p.to }));
-      if (ps.length) out.push({ proto, ports: ps });
+    const tcp: { from: number; to: number }[] = [];
+    const udp: { from: number; to: number }[] = [];
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i]!;
+      if (p.proto === 'tcp') tcp.push({ from: p.from, to: p.to });
+      else if (p.proto === 'udp') udp.push({ from: p.from, to: p.to });
     }
+    const out: RuleService[] = [];
+    if (tcp.length) out.push({ proto: 'tcp', ports: tcp });
+    if (udp.length) out.push({ proto: 'udp', ports: udp });
     return out;
   };
   const explicit = byProto(rule.ports);
