@@ -69,13 +69,6 @@ export function placement(inv: Inventory): Placement {
     ranges: e.kind === 'net' ? [rangeFor(e.cidr)] : e.kind === 'service' ? (services.get(e.name) ?? []) : [],
   });
   const prepared = new WeakMap<AccessRule, { from: Prepared[]; to: Prepared[] }>();
-  // Each endpoint object prepared once, however often it is asked about (rules and sites).
-  const endpoints = new WeakMap<Endpoint, Prepared>();
-  const preparedOf = (e: Endpoint): Prepared => {
-    let x = endpoints.get(e);
-    if (!x) endpoints.set(e, (x = prepare(e)));
-    return x;
-  };
   const behindP = (e: Prepared, place: Place, site: Range): boolean => {
     if (e.kind === 'any') return true;
     if (e.kind === 'zone') return place.zones.has(e.zone!);
@@ -87,11 +80,11 @@ export function placement(inv: Inventory): Placement {
   };
   const named = (e: Prepared, place: Place) => e.kind !== 'zone' || place.zones.has(e.zone!);
   return {
-    behind: (e, place) => behindP(preparedOf(e), place, siteRange(place.block)),
+    behind: (e, place) => behindP(prepare(e), place, siteRange(place.block)),
     resolvable: (e, place) => e.kind !== 'zone' || place.zones.has(e.name),
     lands(rule, place) {
       let r = prepared.get(rule);
-      if (!r) prepared.set(rule, (r = { from: rule.from.map(preparedOf), to: rule.to.map(preparedOf) }));
+      if (!r) prepared.set(rule, (r = { from: rule.from.map(prepare), to: rule.to.map(prepare) }));
       const site = siteRange(place.block);
       let srcBehind = false;
       let srcNamed = false;
