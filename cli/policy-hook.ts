@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { PipelineOptions } from '../core/pipeline.js';
 import { compileGateway, compilePolicy, loadPolicy, policyFileFor, today } from '../core/policy/index.js';
+import { policyRulesWith } from './policy-rules.js';
 import { centralArtefacts, renderGateways, type Artefact } from '../core/render/index.js';
 // The pieces render needs, from their own modules: the stages' index files also export
 // their network drivers (ldapts, the kit's QR codes...), which a render has no use for and
@@ -16,23 +17,14 @@ import type { AccessPolicy } from '../core/policy/index.js';
 import type { SitePlan } from '../core/plan/index.js';
 import { planGateways } from '../core/vpn/plan.js';
 import { poolFindings } from '../core/vpn/checks.js';
-import { warning, type Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import type { Inventory } from '../core/inventory/index.js';
 import { knownNames } from '../core/people/context.js';
 import { loadPeople, peopleDir } from '../core/people/files.js';
 
+/** The policy beside the inventory as the pipeline's rules hook, the central servers included. */
 export function policyRules(inventoryDir: string, file = policyFileFor(inventoryDir)): PipelineOptions['rules'] {
-  if (!existsSync(file)) return undefined;
-  return (inv) => {
-    const loaded = loadPolicy(file, inv);
-    if (!loaded.ok) return { diagnostics: loaded.diagnostics };
-    const compiled = compilePolicy(inv, loaded.value, today());
-    const expired = compiled.expired.map((r) =>
-      warning('expired-rule', `rule ${r.id} expired on ${r.expires} and is left out of every config`, { ...r.source, path: 'expires' }),
-    );
-    const central = (sites: Parameters<typeof compileGateway>[2]) => centralServers(inv, loaded.value, compiled.pools, sites);
-    return { compiler: compiled.compiler, diagnostics: [...loaded.diagnostics, ...compiled.diagnostics, ...expired], central };
-  };
+  return policyRulesWith(inventoryDir, file, centralServers);
 }
 
 /**

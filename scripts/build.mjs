@@ -10,6 +10,17 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const bundled = new Set(['zod', 'yaml', 'js-yaml', 'handlebars', 'netmask', 'commander']);
 const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !bundled.has(d));
 
+// zod's `z.locales` namespace carries the messages of 60-odd languages (half of zod's
+// code in the bundle: every command parses it at start-up, ~12 ms). outpost speaks English
+// only and never reads z.locales; the English messages zod uses come from its own import
+// of locales/en.js, which stays.
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js";\n', loader: 'js' }));
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   // The Pulumi program and its providers (infra/) share outpost's chunks.
@@ -26,6 +37,6 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [precompileTemplates],
+  plugins: [precompileTemplates, englishOnly],
 });
 chmodSync('dist/outpost.js', 0o755);

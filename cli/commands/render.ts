@@ -24,7 +24,9 @@ export function register(program: Command): void {
     );
   withJson(withInventory(cmd)).action(async (flags: RenderFlags) => {
     const { runPipeline } = await import('../../core/pipeline.js');
-    const { policyRules } = await import('../policy-hook.js');
+    // A render limited to one site never renders the central servers: it leaves their
+    // modules (directory client, kit, RADIUS, PBX) unloaded.
+    const rules = flags.site ? (await import('../policy-rules.js')).policyRulesWith(flags.inventory) : (await import('../policy-hook.js')).policyRules(flags.inventory);
     const { checkOutput, writeArtefacts } = await import('../artefacts.js');
     const { policyFileFor } = await import('../../core/policy/index.js');
     const { dirname } = await import('node:path');
@@ -33,7 +35,7 @@ export function register(program: Command): void {
     checkOutput(flags.out, protect);
     const out = outputFor(flags);
     const started = performance.now();
-    const r = runPipeline({ inventoryDir: flags.inventory, ...(flags.site ? { sites: [flags.site] } : {}), rules: policyRules(flags.inventory) });
+    const r = runPipeline({ inventoryDir: flags.inventory, ...(flags.site ? { sites: [flags.site] } : {}), rules });
     if (!r.ok) {
       process.exitCode = report(out, r.diagnostics, !!flags.json);
       return;

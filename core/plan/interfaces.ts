@@ -33,27 +33,35 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
   const sets = new Map(fw.sets.map((s) => [s.name, s]));
   const cache = new Map<string, SideInterfaces>();
   const all: SideInterfaces = { zones: zones.map((z) => z.name), tunnel: pools.length > 0, wan: true };
+  const zoneNames = zones.map((z) => z.name);
   const ofSet = (name: string): SideInterfaces => {
     const hit = cache.get(name);
     if (hit) return hit;
-    const inZones = new Set<string>();
+    // Zones reached, by index: allocated only for a set that reaches one (most ACL sets
+    // are a host or network beyond the site's zones, or inside exactly one).
+    let inZone: boolean[] | undefined;
     let tunnel = false;
     let wan = false;
-    for (const a of sets.get(name)?.addresses ?? []) {
-      const s = span(a);
+    // Indexed loops: the FortiGate target asks for thousands of sets at ACL scale, in a fresh
+    // process before this is optimised, when a for-of allocates per step.
+    const addresses = sets.get(name)?.addresses ?? [];
+    for (let k = 0; k < addresses.length; k++) {
+      const s = span(addresses[k]!);
       // Zones are disjoint: what they do not cover lies in the tunnel pools or beyond the WAN.
       let covered = 0;
-      for (const z of zones) {
-        const lo = Math.max(s.lo, z.span.lo);
-        const hi = Math.min(s.hi, z.span.hi);
+      for (let i = 0; i < zones.length; i++) {
+        const z = zones[i]!.span;
+        const lo = Math.max(s.lo, z.lo);
+        const hi = Math.min(s.hi, z.hi);
         if (lo <= hi) {
-          inZones.add(z.name);
+          (inZone ??= [])[i] = true;
           covered += hi - lo + 1;
         }
       }
       if (covered >= s.hi - s.lo + 1) continue;
       let pooled = 0;
-      for (const p of pools) {
+      for (let k2 = 0; k2 < pools.length; k2++) {
+        const p = pools[k2]!;
         const lo = Math.max(s.lo, p.lo);
         const hi = Math.min(s.hi, p.hi);
         if (lo <= hi) {
@@ -63,7 +71,7 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
       }
       if (covered + pooled < s.hi - s.lo + 1) wan = true;
     }
-    const out = { zones: zones.map((z) => z.name).filter((z) => inZones.has(z)), tunnel, wan };
+    const out = { zones: inZone ? zoneNames.filter((_, i) => inZone![i]) : [], tunnel, wan };
     cache.set(name, out);
     return out;
   };

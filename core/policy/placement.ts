@@ -72,7 +72,10 @@ export function placement(inv: Inventory): Placement {
   const behindP = (e: Prepared, place: Place, site: Range): boolean => {
     if (e.kind === 'any') return true;
     if (e.kind === 'zone') return place.zones.has(e.zone!);
-    for (const r of e.ranges) if (meets(r, site)) return true;
+    // Indexed loops on this path: a fresh process runs it before it is optimised, when a
+    // for-of allocates an iterator and a result per step (6 MB of garbage at ACL scale).
+    const ranges = e.ranges;
+    for (let i = 0; i < ranges.length; i++) if (meets(ranges[i]!, site)) return true;
     return false;
   };
   const named = (e: Prepared, place: Place) => e.kind !== 'zone' || place.zones.has(e.zone!);
@@ -85,7 +88,8 @@ export function placement(inv: Inventory): Placement {
       const site = siteRange(place.block);
       let srcBehind = false;
       let srcNamed = false;
-      for (const s of r.from) {
+      for (let i = 0; i < r.from.length; i++) {
+        const s = r.from[i]!;
         if (!named(s, place)) continue;
         srcNamed = true;
         if (behindP(s, place, site)) {
@@ -94,7 +98,10 @@ export function placement(inv: Inventory): Placement {
         }
       }
       if (!srcNamed) return false;
-      for (const d of r.to) if (named(d, place) && (srcBehind || behindP(d, place, site))) return true;
+      for (let j = 0; j < r.to.length; j++) {
+        const d = r.to[j]!;
+        if (named(d, place) && (srcBehind || behindP(d, place, site))) return true;
+      }
       return false;
     },
   };
@@ -144,7 +151,8 @@ const text = (e: Endpoint) => (e.kind === 'any' ? 'any' : e.kind === 'net' ? `ne
  */
 export function placementDiagnostics(rules: readonly AccessRule[], skip: (r: AccessRule) => boolean, places: readonly Place[], p: Placement, zoneSites: (zone: string) => boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [i, r] of rules.entries()) {
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
     if (skip(r)) continue;
     const roles = r.from.some((e) => e.kind === 'role');
     // The VPN gateway takes a role's rule when one destination exists somewhere.
