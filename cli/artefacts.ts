@@ -142,19 +142,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/**
- * Refuses an --out outpost may not write to (usage error), before any work is done. The
- * leftovers of killed renders beside it start being removed meanwhile, on a worker thread
- * (thousands of files for a full render); writeArtefacts waits for that after the swap,
- * before its own sweep.
- */
+/** Refuses an --out outpost may not write to (usage error), before any work is done. */
 export function checkOutput(outDir: string, protect: readonly string[] = []): void {
-  const out = resolve(outDir);
-  const current = currentOutput(out, outDir, protect);
-  sweeping = removeInBackground(leftovers(out, [current.link ? current.dir : undefined]));
+  currentOutput(resolve(outDir), outDir, protect);
 }
-
-let sweeping: Promise<void> = Promise.resolve();
 
 let generations = 0;
 
@@ -187,6 +178,10 @@ export async function writeArtefacts(
     all = [...kept, ...artefacts].sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
+  // The leftovers of killed renders (thousands of files for a full render) are removed on a
+  // worker thread while the new generation is written; only now, once the inputs proved
+  // valid: a refused render deletes nothing, not even outpost's own leftovers.
+  const sweeping = removeInBackground(leftovers(out, [current.link ? current.dir : undefined]));
   const gen = `${out}.gen-${process.pid}-${(Date.now() + generations++).toString(36)}`;
   try {
     // Every path is checked before the first write; each folder is made once.
@@ -210,6 +205,7 @@ export async function writeArtefacts(
     }
     renameSync(link, out);
   } catch (e) {
+    await sweeping.catch(() => undefined);
     await removePaths([gen]);
     throw e;
   }
