@@ -149,6 +149,18 @@ export function checkOutput(outDir: string, protect: readonly string[] = []): vo
 
 let generations = 0;
 
+/** An artefact of another site kept from the generation being replaced: its manifest entry, where it is, and whether it may be linked. */
+type Kept = ManifestEntry & { readonly bytes: number; readonly from: string; readonly link: boolean };
+
+const entryOf = ({ from, link, ...entry }: Kept): ManifestEntry & { bytes: number } => entry;
+
+/** Whether the generation `current` names is removed once this render has switched `out` (a live render's other generation stays). */
+function goesWithThisRender(out: string, current: { dir?: string; link: boolean }): boolean {
+  if (!current.link) return true; // a plain folder is moved aside to .old-<this pid>, then removed
+  const pid = Number(generationOf(out).exec(basename(current.dir ?? ''))?.[1]);
+  return pid === process.pid || !alive(pid);
+}
+
 /**
  * Writes all artefacts as the new content of `outDir`. With `onlySites`, replaces just
  * those sites' files and manifest entries, keeping the other sites as they were.
@@ -163,17 +175,21 @@ export async function writeArtefacts(
   const out = resolve(outDir);
   const current = currentOutput(out, outDir, protect);
 
-  let all: readonly Artefact[] = artefacts;
+  let all: readonly (Artefact | Kept)[] = artefacts;
   if (onlySites && current.dir && lstatSync(join(current.dir, 'manifest.json'), { throwIfNoEntry: false })) {
     const read = readManifest(current.dir, outDir);
     if (read.diagnostic) return { manifest: join(outDir, 'manifest.json'), diagnostics: [read.diagnostic] };
-    const kept: Artefact[] = [];
+    // The other sites' files are taken over unread: hard-linked into the new generation when
+    // the one they come from is removed by this render (so no file keeps two names an edit
+    // could reach through the other), copied when it stays (a live render's).
+    const link = goesWithThisRender(out, current);
+    const kept: Kept[] = [];
     for (const e of read.entries ?? []) {
       if (onlySites.includes(e.site)) continue;
       const file = join(current.dir, e.path);
       const st = lstatSync(file, { throwIfNoEntry: false });
       if (!st?.isFile()) continue;
-      kept.push({ ...e, content: readFileSync(file, 'utf8') });
+      kept.push({ ...e, bytes: st.size, from: file, link });
     }
     all = [...kept, ...artefacts].sort((a, b) => (a.path < b.path ? -1 : 1));
   }
@@ -185,16 +201,16 @@ export async function writeArtefacts(
   const gen = `${out}.gen-${process.pid}-${(Date.now() + generations++).toString(36)}`;
   try {
     // Every path is checked before the first write; each folder is made once.
-    const files: { path: string; content: string }[] = [];
+    const files: ({ path: string; content: string } | { path: string; from: string; copy: boolean })[] = [];
     const folders = new Set<string>([gen]);
     for (const a of all) {
       const file = resolve(gen, a.path);
       if (!artefactPath.test(a.path) || !inside(gen, file)) throw new Error(`artefact path ${a.path} is not <site>/<device><suffix>`);
       folders.add(dirname(file));
-      files.push({ path: file, content: a.content });
+      files.push('content' in a ? { path: file, content: a.content } : { path: file, from: a.from, copy: !a.link });
     }
     await writeTree(folders, files);
-    writeFileSync(join(gen, 'manifest.json'), manifestOf(all));
+    writeFileSync(join(gen, 'manifest.json'), manifestOf(all.map((a) => ('content' in a ? a : entryOf(a)))));
     const link = `${out}.partial-${process.pid}-link`;
     rmSync(link, { force: true });
     symlinkSync(basename(gen), link);

@@ -9,7 +9,7 @@
 //   thread pool.
 // - Leftovers of killed renders are swept by a worker thread while the main thread is
 //   still loading and planning, since nothing of them is needed.
-import { mkdir, promises as fsp, writeFile } from 'node:fs';
+import { copyFile, constants, link, mkdir, promises as fsp, writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -113,10 +113,13 @@ function limited<T>(items: readonly T[], op: (item: T, done: (e: NodeJS.ErrnoExc
 
 /**
  * Makes `folders` (parents before children: level by level, by the number of separators)
- * and writes every file into them. On a failure it rejects once the calls already under
+ * and writes every file into them (its content, or the file `from` names, linked or copied). On a failure it rejects once the calls already under
  * way have ended, so the caller may remove the tree without a write landing in it afterwards.
  */
-export async function writeTree(folders: Iterable<string>, files: readonly { readonly path: string; readonly content: string }[]): Promise<void> {
+export async function writeTree(
+  folders: Iterable<string>,
+  files: readonly ({ readonly path: string; readonly content: string } | { readonly path: string; readonly from: string; readonly copy?: boolean })[],
+): Promise<void> {
   const byDepth = new Map<number, string[]>();
   for (const f of folders) {
     const depth = f.split('/').length;
@@ -127,7 +130,13 @@ export async function writeTree(folders: Iterable<string>, files: readonly { rea
   for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
     await limited(byDepth.get(depth)!, (f, done) => mkdir(f, { recursive: true }, (e) => done(e)));
   }
-  await limited(interleaved(files), (f, done) => writeFile(f.path, f.content, done));
+  await limited(interleaved(files), (f, done) => {
+    if ('content' in f) writeFile(f.path, f.content, done);
+    // A file kept from the generation this one replaces: a hard link costs one call and
+    // no read; where the disk cannot link (another file system, no permission), a copy.
+    else if (f.copy) copyFile(f.from, f.path, constants.COPYFILE_EXCL, done);
+    else link(f.from, f.path, (e) => (e ? copyFile(f.from, f.path, constants.COPYFILE_EXCL, done) : done(null)));
+  });
 }
 
 /**

@@ -65,12 +65,19 @@ export function renderSites(sites: readonly SitePlan[]): { artefacts: Artefact[]
   return { artefacts, diagnostics };
 }
 
-/** The manifest lists every artefact with its hash; no timestamps, so it is reproducible. */
-export function manifestOf(artefacts: readonly Artefact[]): string {
+/**
+ * The manifest lists every artefact with its hash; no timestamps, so it is reproducible.
+ * An entry may come whole (a file kept from an earlier render, its size already known).
+ */
+export function manifestOf(artefacts: readonly (Artefact | Manifest['artefacts'][number])[]): string {
   const manifest: Manifest = {
     generator: 'outpost',
     formatVersion: 1,
-    artefacts: artefacts.map(({ content, ...rest }) => ({ ...rest, bytes: Buffer.byteLength(content) })),
+    artefacts: artefacts.map((a) => {
+      if (!('content' in a)) return a;
+      const { content, ...rest } = a;
+      return { ...rest, bytes: Buffer.byteLength(content) };
+    }),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
