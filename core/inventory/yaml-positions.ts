@@ -38,26 +38,51 @@ export interface PositionIndex {
   linePos(offset: number): { line: number; col: number };
 }
 
-/** The index of `text`, which fastYamlData accepted; undefined if it cannot be built. */
-export function positionIndex(text: string): PositionIndex | undefined {
+/**
+ * Records the node tree js-yaml reports while it reads: the listener to pass to `load`, and
+ * the tree once `load` returned. Passed to the fast parser's own pass when the caller knows
+ * locations will be read (an audit report prints them), so the index needs no second pass.
+ */
+export interface PositionRecorder {
+  readonly listener: (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => void;
+  readonly root: () => Closed | undefined;
+}
+
+export function positionRecorder(): PositionRecorder {
   const stack: { open: number; children: Closed[] }[] = [];
   let root: Closed | undefined;
-  try {
-    load(text, {
-      schema: coreSchema,
-      listener(event, state) {
-        if (event === 'open') {
-          stack.push({ open: state.position, children: [] });
-          return;
-        }
-        const f = stack.pop()!;
-        const c: Closed = { open: f.open, close: state.position, kind: state.kind, result: state.result, children: f.children };
-        if (stack.length) stack[stack.length - 1]!.children.push(c);
-        else root = c;
-      },
-    });
-  } catch {
-    return undefined;
+  return {
+    listener(event, state) {
+      if (event === 'open') {
+        stack.push({ open: state.position, children: [] });
+        return;
+      }
+      const f = stack.pop()!;
+      const c: Closed = { open: f.open, close: state.position, kind: state.kind, result: state.result, children: f.children };
+      if (stack.length) stack[stack.length - 1]!.children.push(c);
+      else root = c;
+    },
+    root: () => root,
+  };
+}
+
+/** The tree a recorder saw while the fast parser read `text` and accepted it. */
+export type RecordedTree = Closed;
+
+/**
+ * The index of `text`, which fastYamlData accepted; undefined if it cannot be built.
+ * `recorded`: the tree of fastYamlData's own pass over the same text, when it kept one.
+ */
+export function positionIndex(text: string, recorded?: RecordedTree): PositionIndex | undefined {
+  let root = recorded;
+  if (!root) {
+    const rec = positionRecorder();
+    try {
+      load(text, { schema: coreSchema, listener: rec.listener as never });
+    } catch {
+      return undefined;
+    }
+    root = rec.root();
   }
   const tree = root && node(text, root);
   let starts: number[] | undefined;
