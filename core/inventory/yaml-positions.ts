@@ -53,20 +53,42 @@ export interface PositionRecorder {
 }
 
 export function positionRecorder(): PositionRecorder {
-  const stack: { open: number; children: Closed[] }[] = [];
-  let root: Closed | undefined;
+  // Flat while js-yaml reads (a number per event, the kind and value per close): objects
+  // made during the pass outlive its garbage and are copied by every scavenge. The tree is
+  // built from them afterwards, by the same steps, when a location is first read.
+  const positions: number[] = [];
+  const kinds: (string | null)[] = [];
+  const results: unknown[] = [];
+  let built: Closed | undefined;
+  let done = false;
   return {
     listener(event, state) {
-      if (event === 'open') {
-        stack.push({ open: state.position, children: [] });
-        return;
+      if (event === 'open') positions.push(state.position);
+      else {
+        // Closes as -(position + 1), so a close at 0 stays apart from an open at 0.
+        positions.push(-state.position - 1);
+        kinds.push(state.kind);
+        results.push(state.result);
       }
-      const f = stack.pop()!;
-      const c: Closed = { open: f.open, close: state.position, kind: state.kind, result: state.result, children: f.children };
-      if (stack.length) stack[stack.length - 1]!.children.push(c);
-      else root = c;
     },
-    root: () => root,
+    root: () => {
+      if (done) return built;
+      done = true;
+      const stack: { open: number; children: Closed[] }[] = [];
+      let k = 0;
+      for (const at of positions) {
+        if (at >= 0) {
+          stack.push({ open: at, children: [] });
+          continue;
+        }
+        const f = stack.pop()!;
+        const c: Closed = { open: f.open, close: -at - 1, kind: kinds[k]!, result: results[k], children: f.children };
+        k++;
+        if (stack.length) stack[stack.length - 1]!.children.push(c);
+        else built = c;
+      }
+      return built;
+    },
   };
 }
 
