@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseYaml, parseYamlFully, type YamlPath, type YamlSource } from '../core/inventory/source.js';
+import { keepYamlPositions, parseYaml, parseYamlFully, type YamlPath, type YamlSource } from '../core/inventory/source.js';
 import { fastYamlData } from '../core/inventory/fast-yaml.js';
 import { positionIndex } from '../core/inventory/yaml-positions.js';
 import { loadInventory } from '../core/inventory/index.js';
@@ -52,12 +52,25 @@ const where = (s: YamlSource, p: YamlPath) => {
 /** Reads `text` both ways and expects one answer, locations included. */
 function sameBothWays(file: string, text: string, maxPaths = Infinity): ReturnType<typeof parseYaml> {
   const fast = parseYaml(file, text);
+  // As `outpost audit` reads: the fast pass keeps its node positions for the index.
+  keepYamlPositions(true);
+  const kept = (() => {
+    try {
+      return parseYaml(file, text);
+    } finally {
+      keepYamlPositions(false);
+    }
+  })();
   const full = parseYamlFully(file, text);
   expect(outcome(fast)).toEqual(outcome(full));
-  if (fast.source && full.source) {
+  expect(outcome(kept)).toEqual(outcome(full));
+  if (fast.source && full.source && kept.source) {
     const all = paths(full.source.data);
     const step = Math.max(1, Math.ceil(all.length / maxPaths));
-    for (let i = 0; i < all.length; i += step) expect(where(fast.source, all[i]!), `${file} at ${JSON.stringify(all[i])}`).toBe(where(full.source, all[i]!));
+    for (let i = 0; i < all.length; i += step) {
+      expect(where(fast.source, all[i]!), `${file} at ${JSON.stringify(all[i])}`).toBe(where(full.source, all[i]!));
+      expect(where(kept.source, all[i]!), `${file} at ${JSON.stringify(all[i])}, positions kept from the first pass`).toBe(where(full.source, all[i]!));
+    }
   }
   return fast;
 }

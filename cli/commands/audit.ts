@@ -55,6 +55,8 @@ async function run(flags: Flags): Promise<void> {
   // Diagnostics go to stderr unless the report itself is JSON on stdout.
   const out = outputFor({ json: format === 'json' && !flags.out });
 
+  // Every report format names where each control, rule and role is written.
+  (await import('../../core/inventory/index.js')).keepYamlPositions(true);
   const ctx = await identity({ ...flags, json: format === 'json' && !flags.out }, out);
   if (!ctx) return;
   if (flags.site && !ctx.inventory.sites.some((s) => s.code === flags.site)) {

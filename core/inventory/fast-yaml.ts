@@ -5,7 +5,7 @@
 // differ is refused here (undefined) and read the full way, as is any text js-yaml
 // rejects, so every syntax diagnostic still comes from `yaml`, as before.
 // tests/yaml-fast-path.test.ts holds the two ways to the same data.
-import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
+import { FAILSAFE_SCHEMA, load, Type, type LoadOptions } from 'js-yaml';
 
 // yaml's core schema (node_modules/yaml/dist/schema/core): same tests, same values.
 const nullType = new Type('tag:yaml.org,2002:null', {
@@ -107,12 +107,12 @@ function longLine(text: string): boolean {
 }
 
 /** The data of `text` when the fast parser may read it and accepts it, else undefined. */
-export function fastYamlData(text: string): { data: unknown } | undefined {
+export function fastYamlData(text: string, listener?: LoadOptions['listener']): { data: unknown } | undefined {
   for (const re of FULL_ONLY) if (re.test(text)) return undefined;
   if (longLine(text) || flowSpansLines(text)) return undefined;
   try {
     // An empty document is null on the full way (`toJS`), undefined in js-yaml.
-    return { data: load(text, { schema: coreSchema }) ?? null };
+    return { data: load(text, listener ? { schema: coreSchema, listener } : { schema: coreSchema }) ?? null };
   } catch {
     return undefined;
   }

@@ -46,8 +46,49 @@ export function size(prefix: number): number {
 
 /** Parses `a.b.c.d/n`; throws on a value the schema should have rejected. */
 export function parseCidr(cidr: string): Block {
+  // Plain decimal `a.b.c.d/n` is read in place: the compiler parses every address of every
+  // rule, and a Netmask object (eight dotted strings) each time showed in the audit's profile.
+  // Anything else (leading zeros read as octal, hex, short forms, errors) is netmask's to read.
+  const fast = plainCidr(cidr);
+  if (fast) return fast;
   const nm = new Netmask(cidr);
   return { base: ipToInt(nm.base), prefix: nm.bitmask };
+}
+
+/** `a.b.c.d/n` with decimal octets 0-255 without leading zeros and n 0-32, else undefined. */
+function plainCidr(s: string): Block | undefined {
+  let n = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return undefined; // 010 is octal to netmask
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      n = (n << 8) | octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c === 47 && digits > 0 && dots === 3) break;
+    else return undefined;
+  }
+  if (i === s.length) return undefined;
+  const ip = ((n << 8) | octet) >>> 0;
+  let prefix = 0;
+  digits = 0;
+  for (i++; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57 || (digits === 1 && prefix === 0)) return undefined;
+    prefix = prefix * 10 + (c - 48);
+    if (++digits > 2) return undefined;
+  }
+  if (digits === 0 || prefix > 32) return undefined;
+  const maskLong = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return { base: (ip & maskLong) >>> 0, prefix };
 }
 
 /** True when the CIDR has no host bits set (10.0.0.0/8, not 10.0.0.1/8). */

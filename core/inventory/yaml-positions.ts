@@ -19,6 +19,8 @@ interface Closed {
 interface Pair {
   readonly key: unknown;
   readonly keyStart: number;
+  /** What the loader reported for the value; made a PosNode only when a lookup walks in. */
+  closed?: Closed;
   value?: PosNode;
 }
 
@@ -26,7 +28,9 @@ interface PosNode {
   readonly start: number;
   /** 'empty': a value with nothing written, whose position `yaml` works out its own way. */
   readonly kind: 'map' | 'seq' | 'scalar' | 'empty';
-  readonly items: PosNode[];
+  /** The items' loader reports, and their PosNodes once a lookup walked into them. */
+  readonly itemsClosed: readonly Closed[];
+  readonly items: (PosNode | undefined)[];
   readonly pairs: Pair[];
   /** Whether items or pairs are exactly the node's children in the data. */
   readonly sure: boolean;
@@ -38,31 +42,78 @@ export interface PositionIndex {
   linePos(offset: number): { line: number; col: number };
 }
 
-/** The index of `text`, which fastYamlData accepted; undefined if it cannot be built. */
-export function positionIndex(text: string): PositionIndex | undefined {
-  const stack: { open: number; children: Closed[] }[] = [];
-  let root: Closed | undefined;
-  try {
-    load(text, {
-      schema: coreSchema,
-      listener(event, state) {
-        if (event === 'open') {
-          stack.push({ open: state.position, children: [] });
-          return;
+/**
+ * Records the node tree js-yaml reports while it reads: the listener to pass to `load`, and
+ * the tree once `load` returned. Passed to the fast parser's own pass when the caller knows
+ * locations will be read (an audit report prints them), so the index needs no second pass.
+ */
+export interface PositionRecorder {
+  readonly listener: (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => void;
+  readonly root: () => Closed | undefined;
+}
+
+export function positionRecorder(): PositionRecorder {
+  // Flat while js-yaml reads (a number per event, the kind and value per close): objects
+  // made during the pass outlive its garbage and are copied by every scavenge. The tree is
+  // built from them afterwards, by the same steps, when a location is first read.
+  const positions: number[] = [];
+  const kinds: (string | null)[] = [];
+  const results: unknown[] = [];
+  let built: Closed | undefined;
+  let done = false;
+  return {
+    listener(event, state) {
+      if (event === 'open') positions.push(state.position);
+      else {
+        // Closes as -(position + 1), so a close at 0 stays apart from an open at 0.
+        positions.push(-state.position - 1);
+        kinds.push(state.kind);
+        results.push(state.result);
+      }
+    },
+    root: () => {
+      if (done) return built;
+      done = true;
+      const stack: { open: number; children: Closed[] }[] = [];
+      let k = 0;
+      for (const at of positions) {
+        if (at >= 0) {
+          stack.push({ open: at, children: [] });
+          continue;
         }
         const f = stack.pop()!;
-        const c: Closed = { open: f.open, close: state.position, kind: state.kind, result: state.result, children: f.children };
+        const c: Closed = { open: f.open, close: -at - 1, kind: kinds[k]!, result: results[k], children: f.children };
+        k++;
         if (stack.length) stack[stack.length - 1]!.children.push(c);
-        else root = c;
-      },
-    });
-  } catch {
-    return undefined;
+        else built = c;
+      }
+      return built;
+    },
+  };
+}
+
+/** The tree a recorder saw while the fast parser read `text` and accepted it. */
+export type RecordedTree = Closed;
+
+/**
+ * The index of `text`, which fastYamlData accepted; undefined if it cannot be built.
+ * `recorded`: the tree of fastYamlData's own pass over the same text, when it kept one.
+ */
+export function positionIndex(text: string, recorded?: RecordedTree): PositionIndex | undefined {
+  let root = recorded;
+  if (!root) {
+    const rec = positionRecorder();
+    try {
+      load(text, { schema: coreSchema, listener: rec.listener as never });
+    } catch {
+      return undefined;
+    }
+    root = rec.root();
   }
   const tree = root && node(text, root);
   let starts: number[] | undefined;
   return {
-    find: (path) => (tree ? find(tree, path) : undefined),
+    find: (path) => (tree ? find(text, tree, path) : undefined),
     linePos: (offset) => linePos((starts ??= lineStarts(text)), offset),
   };
 }
@@ -84,10 +135,12 @@ function node(text: string, c: Closed): PosNode {
   // A node the loader opened around another with the same value (a sequence item, a
   // mapping it tried for) is that node.
   while (c.children.length === 1 && c.children[0]!.kind === c.kind && Object.is(c.children[0]!.result, c.result)) c = c.children[0]!;
-  if (c.kind === 'scalar') return { start, kind: 'scalar', items: [], pairs: [], sure: true };
+  if (c.kind === 'scalar') return { start, kind: 'scalar', itemsClosed: [], items: [], pairs: [], sure: true };
   if (c.kind === 'sequence') {
-    const items = c.children.map((x) => node(text, x));
-    return { start, kind: 'seq', items, pairs: [], sure: Array.isArray(c.result) && items.length === c.result.length };
+    // Children are indexed when a lookup reaches them: a report prints a few locations of
+    // a file of thousands of nodes.
+    const itemsClosed = c.children;
+    return { start, kind: 'seq', itemsClosed, items: [], pairs: [], sure: Array.isArray(c.result) && itemsClosed.length === c.result.length };
   }
   if (c.kind === 'mapping') {
     const pairs: Pair[] = [];
@@ -95,17 +148,17 @@ function node(text: string, c: Closed): PosNode {
     for (const x of c.children) {
       // A key is the scalar right before its `:` (fast-yaml.ts refuses ` :`).
       if (x.kind === 'scalar' && text.charCodeAt(x.close) === 0x3a) pairs.push({ key: x.result, keyStart: skip(text, x.open) });
-      else if (pairs.length && !pairs[pairs.length - 1]!.value) pairs[pairs.length - 1]!.value = node(text, x);
+      else if (pairs.length && !pairs[pairs.length - 1]!.closed) pairs[pairs.length - 1]!.closed = x;
       else sure = false;
     }
     sure &&= pairs.length === Object.keys(c.result as object).length;
-    return { start, kind: 'map', items: [], pairs, sure };
+    return { start, kind: 'map', itemsClosed: [], items: [], pairs, sure };
   }
-  return { start, kind: 'empty', items: [], pairs: [], sure: true };
+  return { start, kind: 'empty', itemsClosed: [], items: [], pairs: [], sure: true };
 }
 
 /** yaml's walk (source.ts) over the index. */
-function find(root: PosNode, path: readonly (string | number)[]): { start: number; keyStart: number | undefined } | undefined {
+function find(text: string, root: PosNode, path: readonly (string | number)[]): { start: number; keyStart: number | undefined } | undefined {
   let n = root;
   let keyStart: number | undefined;
   for (const seg of path) {
@@ -113,15 +166,15 @@ function find(root: PosNode, path: readonly (string | number)[]): { start: numbe
       if (!n.sure) return undefined;
       const pair = n.pairs.find((p) => p.key === seg);
       if (!pair) break;
-      if (!pair.value) return undefined;
+      if (!pair.closed) return undefined;
       keyStart = pair.keyStart;
-      n = pair.value;
+      n = pair.value ??= node(text, pair.closed);
     } else if (n.kind === 'seq' && typeof seg === 'number') {
       if (!n.sure) return undefined;
-      const item = n.items[seg];
-      if (!item) break;
+      const closed = n.itemsClosed[seg];
+      if (!closed) break;
       keyStart = undefined;
-      n = item;
+      n = n.items[seg] ??= node(text, closed);
     } else break;
   }
   return n.kind === 'empty' ? undefined : { start: n.start, keyStart };

@@ -2,7 +2,7 @@
 // destination) pairs of every rule whose traffic passes it (see placement.ts); the VPN
 // gateway gets every rule from a role. Shared addresses become named sets, and only the
 // sets a compiled rule names are emitted.
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { withFields, type Inventory, type PortRange } from '../inventory/index.js';
 import { allocateAddresses, type AddressSet, type FirewallRule, type RuleCompiler, type RuleMatch, type RuleService, type SitePlan } from '../plan/index.js';
 import type { AccessPolicy, AccessRule, Endpoint } from './model.js';
@@ -94,6 +94,17 @@ function addSets(out: Emit, sets: readonly AddressSet[]): void {
   }
 }
 
+// One origin per access rule, shared by every rule it compiles to (a rule lands at many
+// sites): frozen, so sharing it is safe, and each one costs two closures and a freeze.
+const origins = new WeakMap<AccessRule, SourceLocation & { rule: string }>();
+
+function originOf(rule: AccessRule): SourceLocation & { rule: string } {
+  let o = origins.get(rule);
+  // Not a spread: that would work out the rule's line and col, which few runs print.
+  if (!o) origins.set(rule, (o = withFields(rule.source, { rule: rule.id })));
+  return o;
+}
+
 function emit(out: Emit, rule: AccessRule, from: Side, to: Side, services: readonly RuleService[], id: string): void {
   addSets(out, from.sets);
   addSets(out, to.sets);
@@ -104,8 +115,7 @@ function emit(out: Emit, rule: AccessRule, from: Side, to: Side, services: reado
     to: to.match,
     services,
     comment: `${rule.reason} (owner: ${rule.owner})`,
-    // Not a spread: that would work out the rule's line and col, which few runs print.
-    origin: withFields(rule.source, { rule: rule.id }),
+    origin: originOf(rule),
   });
 }
 

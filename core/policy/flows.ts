@@ -163,11 +163,28 @@ export function portUniverse(inv: Inventory, policies: readonly AccessPolicy[]):
   for (const s of inv.org.services) s.ports.forEach(add);
   for (const pol of policies) for (const r of pol.rules) r.ports.forEach(add);
   if (policies.some((pol) => pol.rules.some((r) => r.icmp))) seen.set('icmp', 'icmp');
+  const ports = [...seen.values()];
+  // `n/tcp`, `n/udp` and `icmp` in the collator's order, without the collator: 2,000 ports
+  // cost it 15 ms. tests/policy-port-order.test.ts holds the two to one order on every port.
+  if (ports.every(plainPort)) return ports.sort(portOrder);
   // localeCompare(b, 'en', { numeric: true }) is this collator's compare, made once here
   // rather than once per comparison (thousands of ports sort in a few ms, not hundreds).
   const texts = new Map([...seen].map(([text, p]) => [p, text]));
-  return [...seen.values()].sort((a, b) => PORT_ORDER.compare(texts.get(a)!, texts.get(b)!));
+  return ports.sort((a, b) => PORT_ORDER.compare(texts.get(a)!, texts.get(b)!));
 }
+
+/** A single tcp/udp port numbered 0-65535, or icmp: the ports portOrder sorts as PORT_ORDER does. */
+const plainPort = (p: Port): boolean => p === 'icmp' || ((p.proto === 'tcp' || p.proto === 'udp') && p.from === p.to && Number.isInteger(p.from) && p.from >= 0 && p.from <= 65535);
+
+/** PORT_ORDER on portText of plain ports: by number, tcp before udp at one number, icmp after all. */
+export function portOrder(a: Port, b: Port): number {
+  if (a === 'icmp') return b === 'icmp' ? 0 : 1;
+  if (b === 'icmp') return -1;
+  return a.from - b.from || (a.proto === b.proto ? 0 : a.proto === 'tcp' ? -1 : 1);
+}
+
+/** The collator portUniverse sorts by when a port is not plain; exported for the test that holds portOrder to it. */
+export const portCollator = PORT_ORDER;
 
 export interface Flow {
   /** Site code, or `*` for a role reaching a service (the VPN gateway alone decides). */
