@@ -7,8 +7,8 @@
 //   unlinked, never followed.
 // - Folders (level by level), files and removals go `limit` at a time through libuv's
 //   thread pool.
-// - Leftovers of killed renders are swept by a worker thread while the main thread is
-//   still loading and planning, since nothing of them is needed.
+// - Leftovers of killed renders are swept by a worker thread while the new generation is
+//   written (only once the render's inputs proved valid), since nothing of them is needed.
 import { copyFile, constants, link, mkdir, promises as fsp, writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';

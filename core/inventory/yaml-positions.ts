@@ -7,6 +7,7 @@
 // lookup answers undefined and the caller asks `yaml` instead.
 import { load } from 'js-yaml';
 import { coreSchema } from './fast-yaml.js';
+import { firstAtLeast } from '../sorted.js';
 
 interface Closed {
   readonly open: number;
@@ -188,13 +189,7 @@ function lineStarts(text: string): number[] {
 
 /** yaml's LineCounter.linePos over the same line starts. */
 function linePos(starts: readonly number[], offset: number): { line: number; col: number } {
-  let low = 0;
-  let high = starts.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (starts[mid]! < offset) low = mid + 1;
-    else high = mid;
-  }
+  const low = firstAtLeast(starts, offset);
   if (starts[low] === offset) return { line: low + 1, col: 1 };
   if (low === 0) return { line: 0, col: offset };
   return { line: low, col: offset - starts[low - 1]! + 1 };

@@ -3,6 +3,7 @@
 // first match wins, default deny; sets on one side intersect, zones name the interface.
 import type { FirewallRule, RuleMatch } from '../plan/index.js';
 import type { SetIndex } from './evaluate.js';
+import { firstAbove, firstAtLeast } from '../sorted.js';
 
 type Side = (zone: string | undefined, ip: number) => boolean;
 
@@ -90,7 +91,7 @@ function portIndex(rules: readonly FirewallRule[]): (proto: FastPacket['proto'],
     for (const r of rules) for (const s of r.services) if (s.proto === proto) for (const x of s.ports) points.add(x.from).add(x.to + 1);
     const bounds = [...points].sort((a, b) => a - b);
     const lists: number[][] = bounds.map(() => []);
-    const slot = (n: number) => upper(bounds, n) - 1;
+    const slot = (n: number) => firstAbove(bounds, n) - 1;
     rules.forEach((r, i) => {
       if (!r.services.length) {
         for (const l of lists) l.push(i);
@@ -106,20 +107,8 @@ function portIndex(rules: readonly FirewallRule[]): (proto: FastPacket['proto'],
     if (proto === 'icmp') return icmp;
     const ix = byProto.get(proto);
     if (!ix || port === undefined) return generic;
-    return ix.lists[upper(ix.bounds, port) - 1] ?? generic;
+    return ix.lists[firstAbove(ix.bounds, port) - 1] ?? generic;
   };
-}
-
-/** Index of the first bound greater than n. */
-function upper(bounds: readonly number[], n: number): number {
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (bounds[mid]! <= n) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The deciding rule for a packet, or undefined for the default deny. */
@@ -238,21 +227,9 @@ class PortsLeft {
       }
       return i;
     };
-    for (let i = find(lower(ports, from)); i < ports.length && ports[i]! <= to; i = find(i + 1)) {
+    for (let i = find(firstAtLeast(ports, from)); i < ports.length && ports[i]! <= to; i = find(i + 1)) {
       this.take(at[i]!, rule);
       next[i] = i + 1;
     }
   }
-}
-
-/** Index of the first value not less than n. */
-function lower(values: readonly number[], n: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid]! < n) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
