@@ -4,10 +4,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { inventoryCopy, outpostAsync } from './support/inventory.js';
+import { fileTree } from './support/tree.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -15,16 +16,7 @@ const work = mkdtempSync(join(tmpdir(), 'outpost-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return files;
+  return fileTree(dir, (p) => readFileSync(p, 'utf8'));
 }
 
 describe('outpost validate and render', () => {

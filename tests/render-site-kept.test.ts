@@ -3,27 +3,19 @@
 // live render still owns it). What an engineer sees must not change: the same bytes, the
 // same manifest, and no file of the new render that an edit elsewhere could change.
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendFileSync, existsSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, linkSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { writeArtefacts } from '../cli/artefacts.js';
 import { sha256 } from '../core/render/index.js';
 import { inventoryCopy, outpostAsync } from './support/inventory.js';
+import { fileTree } from './support/tree.js';
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-kept-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function tree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return files;
+  return fileTree(dir, (p) => readFileSync(p));
 }
 
 const generation = (out: string) => resolve(dirname(out), readlinkSync(out));

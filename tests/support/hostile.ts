@@ -2,10 +2,10 @@
 // must pass: the expected exit code, a located diagnostic, no stack trace, nothing
 // written, and an end within a time limit (a hang is a failure, not a stuck suite).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { repoRoot } from './inventory.js';
+import { fileTree } from './tree.js';
 
 export interface Run {
   readonly code: number | null;
@@ -51,16 +51,5 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every file under `dir` with its size and mtime, to prove a run changed nothing. */
 export function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) walk(p);
-      else files.set(relative(dir, p), `${st.size}:${st.mtimeMs}:${st.mode}`);
-    }
-  };
-  walk(dir);
-  return files;
+  return fileTree(dir, (_p, st) => `${st.size}:${st.mtimeMs}:${st.mode}`, { skipVanished: true });
 }
