@@ -3,7 +3,10 @@
 // parts or heavy trees stay in node_modules and load only when a command needs them
 // (code splitting keeps each command's imports lazy).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { precompileTemplates } from './precompile-templates.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -22,21 +25,62 @@ const englishOnly = {
 };
 
 rmSync('dist', { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', external, sourcemap: 'linked', logLevel: 'warning', plugins: [precompileTemplates, englishOnly] };
+
+// The Pulumi program and its providers (infra/): ES modules sharing chunks, as the engine loads them.
 await build({
-  // The Pulumi program and its providers (infra/) share outpost's chunks.
-  entryPoints: { outpost: 'cli/main.ts', 'infra/index': 'infra/index.ts', 'infra/providers': 'infra/providers/index.ts' },
+  ...common,
+  entryPoints: { 'infra/index': 'infra/index.ts', 'infra/providers': 'infra/providers/index.ts' },
   outdir: 'dist',
-  bundle: true,
   splitting: true,
-  platform: 'node',
   format: 'esm',
-  target: 'node20',
-  external,
   // Some bundled CommonJS packages call require() for Node built-ins.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __outpostRequire } from 'node:module';\nconst require = __outpostRequire(import.meta.url);" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
+  banner: { js: "import { createRequire as __outpostRequire } from 'node:module';\nconst require = __outpostRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [precompileTemplates, englishOnly],
 });
+
+// The command: one CommonJS script, so cli/launch.ts can start it with a V8 code cache (Node 20
+// keeps none for ES modules). A command's imports stay lazy: esbuild runs a dynamically
+// imported module's body only when the import happens, and `import()` of a package becomes
+// `require()` (a code-cached script has no loader for `import()`).
+await build({
+  ...common,
+  entryPoints: { cli: 'cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__outpostModuleUrl' },
+  banner: { js: "const __outpostModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+await build({ ...common, plugins: [], sourcemap: false, entryPoints: { outpost: 'cli/launch.ts' }, outdir: 'dist', format: 'esm', banner: { js: '#!/usr/bin/env node' } });
 chmodSync('dist/outpost.js', 0o755);
+trainCodeCache();
+
+/**
+ * Writes dist/cli.cache: runs a few everyday commands on the example inventory (offline, into a
+ * temporary folder), each adding the functions it compiled. Without it outpost works the same,
+ * only starts slower, so a failure here is said and the build goes on.
+ */
+function trainCodeCache() {
+  const work = mkdtempSync(join(tmpdir(), 'outpost-build-'));
+  const runs = [
+    ['validate', '--inventory', 'inventory'],
+    ['render', '--inventory', 'inventory', '--out', join(work, 'out')],
+    ['render', '--site', 'vac-esch', '--inventory', 'inventory', '--out', join(work, 'out')],
+    ['audit', '--inventory', 'inventory', '--against', 'intended', '--format', 'json', '--out', join(work, 'audit.json')],
+    ['plan', '--inventory', 'inventory'],
+  ];
+  try {
+    for (const args of runs) {
+      const r = spawnSync(process.execPath, ['dist/outpost.js', ...args], { env: { ...process.env, OUTPOST_BUILD_CODE_CACHE: '1' }, encoding: 'utf8' });
+      // Exit 1 is an answer (findings), not a failure to run.
+      if (r.status !== 0 && r.status !== 1) throw new Error(`outpost ${args.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+    }
+  } catch (err) {
+    rmSync('dist/cli.cache', { force: true });
+    process.stderr.write(`build: no code cache (outpost starts slower): ${err.message}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
