@@ -1,0 +1,36 @@
+// The command bundle as a V8 script with its code cache (see launch.ts for why).
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+
+export interface BundleScript {
+  readonly script: Script;
+  /** The bundle's path (the script's file name, and `__filename` inside it). */
+  readonly bundle: string;
+  /** Writes the code compiled so far (the cache's functions and this run's) as the new cache. */
+  saveCache(): void;
+}
+
+/** dist/cli.cjs of `dir`, compiled from dist/cli.cache when V8 accepts it. */
+export function bundleScript(dir: string): BundleScript {
+  const bundle = join(dir, 'cli.cjs');
+  const cacheFile = join(dir, 'cli.cache');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache (a build that could not make one): compile as usual.
+  }
+  // The same wrapper Node gives a CommonJS module, on the first line so line numbers stay true.
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
+  const script = new Script(source, { filename: bundle, cachedData });
+  return {
+    script,
+    bundle,
+    saveCache() {
+      const next = `${cacheFile}.${process.pid}`;
+      writeFileSync(next, script.createCachedData());
+      renameSync(next, cacheFile);
+    },
+  };
+}
