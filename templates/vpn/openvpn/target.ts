@@ -3,7 +3,7 @@
 import type { VpnGatewayIntent } from '../../../core/vpn/model.js';
 import { template } from '../../../core/render/engine.js';
 import type { RenderedFile } from '../../../core/render/target.js';
-import { ruleLines } from '../../firewall/nftables/target.js';
+import { ruleLines, setView } from '../../firewall/nftables/target.js';
 
 const group = (items: readonly string[]) => (items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`);
 
@@ -25,7 +25,7 @@ export function renderGateway(gw: VpnGatewayIntent): RenderedFile[] {
   const nft = template('vpn/openvpn', 'ruleset.nft.hbs')({
     gw,
     managementFrom: group(gw.managementFrom),
-    sets: gw.sets.map((s) => ({ ...s, elements: s.addresses.join(', ') })),
+    sets: gw.sets.map(setView),
     rules: gw.rules.map((r) => ({ rule: r, lines: ruleLines(r, { zones: [] }) })),
   });
   return [
