@@ -57,7 +57,12 @@ function services(rules: readonly FirewallRule[]): Service[] {
 const zoneAddr = (zone: string) => `net-${zone}`;
 
 /** Address objects of one rule side: zones by their subnet object, sets by name. */
-const addrs = (m: RuleMatch): string[] => (m.any ? ['all'] : [...m.zones.map(zoneAddr), ...m.sets]);
+const addrs = (m: RuleMatch): string[] => {
+  if (m.any) return ['all'];
+  const out = m.zones.map(zoneAddr);
+  for (let i = 0; i < m.sets.length; i++) out.push(m.sets[i]!);
+  return out;
+};
 
 interface Policy { id: number; name: string; srcintf: string; dstintf: string; srcaddr: string; dstaddr: string; service: string; action: string; nat: boolean; comments: string }
 
@@ -71,20 +76,25 @@ interface Policy { id: number; name: string; srcintf: string; dstintf: string; s
  */
 export function policies(fw: FirewallIntent, wan: string): Policy[] {
   const out: Policy[] = [];
+  // Indexed loops and no spreads on the per-rule paths: a fresh process runs them for
+  // thousands of rules before they are optimised. Lists here hold a handful of names.
   const quoted = (xs: readonly string[]) => {
     let s = '';
-    const seen = new Set<string>();
-    for (const x of xs) {
-      if (seen.has(x)) continue;
-      seen.add(x);
-      s += `${s ? ' ' : ''}"${text(x)}"`;
+    for (let i = 0; i < xs.length; i++) {
+      if (xs.indexOf(xs[i]!) < i) continue;
+      s += `${s ? ' ' : ''}"${text(xs[i]!)}"`;
     }
     return s;
   };
   const resolve = interfaceResolver(fw);
   const vlanOf = new Map(fw.zones.map((z) => [z.name, vlanIf(z.vlan)]));
   const tunnel = fw.tunnel?.iface;
-  const names = (i: SideInterfaces, withWan: boolean) => [...i.zones.map((z) => vlanOf.get(z)!), ...(i.tunnel && tunnel ? [tunnel] : []), ...(withWan && i.wan ? [wan] : [])];
+  const names = (i: SideInterfaces, withWan: boolean) => {
+    const out = i.zones.map((z) => vlanOf.get(z)!);
+    if (i.tunnel && tunnel) out.push(tunnel);
+    if (withWan && i.wan) out.push(wan);
+    return out;
+  };
   for (const r of fw.rules) {
     const from = resolve(r.from);
     const to = resolve(r.to);
@@ -94,7 +104,7 @@ export function policies(fw: FirewallIntent, wan: string): Policy[] {
     const comments = text(`outpost rule ${r.id}: ${r.comment}`).slice(0, 1023);
     const masqueraded = !from.tunnel && !from.wan && from.zones.length > 0 && from.zones.every((z) => fw.masquerade.includes(z));
     const parts = [
-      { suffix: '', src: names(from, true), dst: names({ ...to, wan: false }, false) },
+      { suffix: '', src: names(from, true), dst: names(to, false) },
       { suffix: '-wan', src: names(from, false), dst: to.wan ? [wan] : [] },
     ];
     for (const p of parts) {
@@ -152,7 +162,8 @@ export default defineTarget({
     }));
     const { addresses, groups } = addressObjects(fw);
     // Only the zones a rule names get an address object.
-    const used = new Set(fw.rules.flatMap((r) => [...r.from.zones, ...r.to.zones]));
+    const used = new Set<string>();
+    for (const r of fw.rules) for (const z of [r.from.zones, r.to.zones]) for (let i = 0; i < z.length; i++) used.add(z[i]!);
     const content = template('firewall/fortigate', 'firewall.conf.hbs')({
       fw,
       ports,
