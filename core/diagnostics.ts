@@ -1,6 +1,8 @@
 // Bad user data is a value with a location, never an exception: stages collect every
 // diagnostic and the CLI prints them together.
 
+import { compareText } from './sorted.js';
+
 export interface SourceLocation {
   readonly file: string;
   readonly line: number;
@@ -50,10 +52,10 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
   return [...diags].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      compareText(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.col ?? 0) - (b.col ?? 0) ||
-      a.code.localeCompare(b.code),
+      compareText(a.code, b.code),
   );
 }
 

@@ -10,7 +10,7 @@ import { loadInventory, type PortRange } from '../core/inventory/index.js';
 import { loadPolicy, type AccessPolicy } from '../core/policy/index.js';
 import { exampleInventory, repoRoot } from './support/inventory.js';
 
-const byCollator = (ports: readonly Port[]) => [...ports].sort((a, b) => portCollator.compare(portText(a), portText(b)));
+const byCollator = (ports: readonly Port[]) => [...ports].sort((a, b) => portCollator().compare(portText(a), portText(b)));
 
 describe('ports are listed in the order people read them', () => {
   it('every tcp and udp port number and icmp: portOrder sorts as the collator does', () => {

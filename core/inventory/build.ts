@@ -1,4 +1,5 @@
 // Turns validated files into the immutable model. Runs only after every check passed.
+import { compareText } from '../sorted.js';
 import type { Parsed } from './load.js';
 import type { AllocationsFile, EndpointKindName, OrgFile, SiteFile } from './schema.js';
 import type { Allocations, HardwareModel, Inventory, Org, PortRange, Site } from './model.js';
@@ -98,7 +99,7 @@ export function buildInventory(
   return deepFreeze({
     root,
     org: buildOrg(org),
-    sites: sites.map((s) => buildSite(org.value, s)).sort((a, b) => a.code.localeCompare(b.code)),
+    sites: sites.map((s) => buildSite(org.value, s)).sort((a, b) => compareText(a.code, b.code)),
     allocations: alloc,
   });
 }

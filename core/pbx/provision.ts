@@ -3,6 +3,7 @@
 // never sees a SIP password: rows hold HA1 digests made when the kit was issued.
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../diagnostics.js';
 import { isExpired, type Person } from '../people/index.js';
+import { compareText } from '../sorted.js';
 import { parseSubscriberRow, type SubscriberRow } from './rows.js';
 
 /** A row as the store holds it. */
@@ -91,7 +92,7 @@ export function planSubscribers(input: PlanInput): Result<PbxPlan> {
     }
     changes.push({ op: 'remove', row: cur, why: removalReason(cur, byId.get(cur.agent), input) });
   }
-  changes.sort((a, b) => a.row.username.localeCompare(b.row.username) || a.op.localeCompare(b.op));
+  changes.sort((a, b) => compareText(a.row.username, b.row.username) || compareText(a.op, b.op));
   return ok({ changes, unchanged, diagnostics: diags }, diags);
 }
 

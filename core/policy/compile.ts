@@ -5,6 +5,7 @@
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { withFields, type Inventory, type PortRange } from '../inventory/index.js';
 import { allocateAddresses, type AddressSet, type FirewallRule, type RuleCompiler, type RuleMatch, type RuleService, type SitePlan } from '../plan/index.js';
+import { compareText } from '../sorted.js';
 import type { AccessPolicy, AccessRule, Endpoint } from './model.js';
 import { fastCidr, landsAt, pairsAt, placement, placementDiagnostics, type Place, type Placement } from './placement.js';
 import { rolePools } from './pools.js';
@@ -48,9 +49,8 @@ const none: RuleMatch = { any: false, zones: [], sets: [] };
 // order is the code point order with '_' before the digits: thousands of sets sort on
 // plain string keys instead of a collator. (A comparator walking the characters sorts
 // faster once optimised, but a fresh process runs it cold, where it was several times slower.)
-const collator = new Intl.Collator();
 function sortSets(sets: AddressSet[]): AddressSet[] {
-  if (!sets.every((s) => /^[a-z0-9_]+$/.test(s.name))) return sets.sort((a, b) => collator.compare(a.name, b.name));
+  if (!sets.every((s) => /^[a-z0-9_]+$/.test(s.name))) return sets.sort((a, b) => compareText(a.name, b.name));
   const keyed = sets.map((s) => ({ s, k: s.name.replaceAll('_', ' ') }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.s);

@@ -149,7 +149,9 @@ function packetOf(src: { ip: string; zone?: string }, dst: { ip: string; zone?: 
 
 export const portText = (p: Port): string => (p === 'icmp' ? 'icmp' : `${p.from}${p.to !== p.from ? `-${p.to}` : ''}/${p.proto}`);
 
-const PORT_ORDER = new Intl.Collator('en', { numeric: true });
+let portOrderCollator: Intl.Collator | undefined;
+/** localeCompare(b, 'en', { numeric: true }) of port texts, made on first use. */
+export const portCollator = (): Intl.Collator => (portOrderCollator ??= new Intl.Collator('en', { numeric: true }));
 
 /** Every single port the policies or the services name (each range by its two ends), and icmp. */
 export function portUniverse(inv: Inventory, policies: readonly AccessPolicy[]): Port[] {
@@ -168,23 +170,23 @@ export function portUniverse(inv: Inventory, policies: readonly AccessPolicy[]):
   // cost it 15 ms. tests/policy-port-order.test.ts holds the two to one order on every port.
   if (ports.every(plainPort)) return ports.sort(portOrder);
   // localeCompare(b, 'en', { numeric: true }) is this collator's compare, made once here
-  // rather than once per comparison (thousands of ports sort in a few ms, not hundreds).
+  // rather than once per comparison (thousands of ports sort in a few ms, not hundreds),
+  // and only here: starting ICU's collation costs any command that loads this module ~8 ms.
   const texts = new Map([...seen].map(([text, p]) => [p, text]));
-  return ports.sort((a, b) => PORT_ORDER.compare(texts.get(a)!, texts.get(b)!));
+  const order = portCollator();
+  return ports.sort((a, b) => order.compare(texts.get(a)!, texts.get(b)!));
 }
 
-/** A single tcp/udp port numbered 0-65535, or icmp: the ports portOrder sorts as PORT_ORDER does. */
+/** A single tcp/udp port numbered 0-65535, or icmp: the ports portOrder sorts as portCollator() does. */
 const plainPort = (p: Port): boolean => p === 'icmp' || ((p.proto === 'tcp' || p.proto === 'udp') && p.from === p.to && Number.isInteger(p.from) && p.from >= 0 && p.from <= 65535);
 
-/** PORT_ORDER on portText of plain ports: by number, tcp before udp at one number, icmp after all. */
+/** portCollator() on portText of plain ports: by number, tcp before udp at one number, icmp after all. */
 export function portOrder(a: Port, b: Port): number {
   if (a === 'icmp') return b === 'icmp' ? 0 : 1;
   if (b === 'icmp') return -1;
   return a.from - b.from || (a.proto === b.proto ? 0 : a.proto === 'tcp' ? -1 : 1);
 }
 
-/** The collator portUniverse sorts by when a port is not plain; exported for the test that holds portOrder to it. */
-export const portCollator = PORT_ORDER;
 
 export interface Flow {
   /** Site code, or `*` for a role reaching a service (the VPN gateway alone decides). */

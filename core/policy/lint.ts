@@ -6,6 +6,7 @@ import { error, warning, type Diagnostic } from '../diagnostics.js';
 import { net, type Inventory } from '../inventory/index.js';
 import { planInventory, type FirewallIntent, type FirewallRule } from '../plan/index.js';
 import { compileGateway, compilePolicy, isExpired } from './compile.js';
+import { compareText } from '../sorted.js';
 import { covers, type CoverContext } from './cover.js';
 import { indexSets } from './evaluate.js';
 import type { AccessPolicy, AccessRule, Endpoint } from './model.js';
@@ -127,5 +128,5 @@ export function lintPolicy(inv: Inventory, policy: AccessPolicy, today: string):
       findings.push({ ...warning('redundant', `rule ${r.id} adds nothing: earlier ${names.join(', ')} already ${r.action} all its traffic`, at), rule: r.id });
     }
   }
-  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code));
+  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || compareText(a.code, b.code));
 }
