@@ -9,6 +9,7 @@ import { closeQuietly, connect, isLdapResult, readState } from './client.js';
 import { DISABLED, type DesiredState } from './layout.js';
 import { describeChange, planDirectory, type Change, type DirectoryPlan, type PlanOptions } from './plan.js';
 import type { ConnectionSettings } from './settings.js';
+import { startTransaction } from './txn.js';
 import { attr, attributes, coalesceWrites, memberBatches } from './wire.js';
 
 export interface ApplyOptions {
@@ -24,6 +25,8 @@ export interface ApplyOptions {
   readonly inFlight?: number;
   /** Most member values per request when writing a group (never more than MAX_VALUE_BYTES of them). */
   readonly batch?: number;
+  /** New people per LDAP transaction (see txn.ts); 0 or 1: no transactions. */
+  readonly transaction?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -120,13 +123,84 @@ const PHASE: Record<Change['op'], number> = {
   'delete-person': 3,
 };
 
+type Single = Extract<Change, { op: 'add-person' | 'add-role' }>;
+
+/** A change that is one add request, the only kind a transaction carries. */
+function single(c: Change, batch: number): c is Single {
+  return c.op === 'add-person' || (c.op === 'add-role' && memberBatches(c.members, batch).length === 1);
+}
+
+const addAttributes = (c: Single) => attributes(c.op === 'add-person' ? c.attrs : { objectClass: ['groupOfNames'], cn: [c.role], member: c.members });
+
+/** One change, its LDAP answer recorded; a dropped connection is thrown. */
+async function run(client: Client, c: Change, batch: number): Promise<ChangeResult> {
+  try {
+    coalesceWrites(client);
+    await execute(client, c, batch);
+    return { change: c, ok: true };
+  } catch (e) {
+    if (!isLdapResult(e)) throw e;
+    return { change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` };
+  }
+}
+
+/**
+ * New people in one transaction (see txn.ts), `inFlight` adds queued at a time. Returns
+ * undefined, having changed nothing, when the server starts no transaction. Entries the
+ * server would not queue, and every entry of a batch it would not commit, go again one
+ * by one: their results are those of plain adds.
+ */
+async function addInTransaction(client: Client, people: readonly Single[], inFlight: number, batch: number, report: (r: ChangeResult) => void): Promise<'done' | 'refused' | 'unsupported'> {
+  const txn = await startTransaction(client);
+  if (!txn) return 'unsupported';
+  const queued: Single[] = [];
+  const again: Single[] = [];
+  let next = 0;
+  const queue = async () => {
+    while (next < people.length) {
+      const c = people[next++]!;
+      try {
+        coalesceWrites(client);
+        await client.add(c.dn, addAttributes(c), txn.control);
+        queued.push(c);
+      } catch (e) {
+        if (!isLdapResult(e)) throw e;
+        again.push(c);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, people.length) }, queue));
+  let committed = false;
+  if (queued.length) {
+    try {
+      await txn.commit();
+      committed = true;
+    } catch (e) {
+      if (!isLdapResult(e)) throw e;
+    }
+  } else await txn.abort();
+  if (committed) for (const c of queued) report({ change: c, ok: true });
+  const retry = committed ? again : [...queued, ...again];
+  next = 0;
+  const plain = async () => {
+    while (next < retry.length) report(await run(client, retry[next++]!, batch));
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, retry.length) }, plain));
+  return queued.length ? 'done' : 'refused';
+}
+
 /** Runs one plan over the given connections. Throws ConnectionLost when a socket drops. */
 export async function executePlan(clients: readonly Client[], plan: DirectoryPlan, o: ApplyOptions = {}): Promise<ChangeResult[]> {
   const results: ChangeResult[] = [];
   const inFlight = o.inFlight ?? 32;
   const batch = o.batch ?? Infinity;
+  let txnSize = o.transaction ?? 500;
   let done = 0;
   let lost: unknown;
+  const report = (r: ChangeResult) => {
+    results.push(r);
+    o.onProgress?.(++done, plan.changes.length);
+  };
   for (const phase of [0, 1, 2, 3]) {
     // A lane runs in order; lanes run concurrently. Changes to one entry share a lane:
     // a new person is added before being disabled, a group gains members before it
@@ -139,28 +213,59 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
       if (lane) lane.push(c);
       else lanes.set(key, [c]);
     }
-    const queue = [...lanes.values()];
+    // A new person with nothing else to do goes in a transaction: the server may run the
+    // adds it queued in any order, so only changes that depend on no other.
+    const queue: Change[][] = [];
+    const singles: Single[] = [];
+    for (const lane of lanes.values()) {
+      const c = lane[0]!;
+      if (txnSize > 1 && lane.length === 1 && single(c, batch)) singles.push(c);
+      else queue.push(lane);
+    }
+    const batches: Single[][] = [];
+    for (let k = 0; k < singles.length; k += txnSize) batches.push(singles.slice(k, k + txnSize));
     let next = 0;
+    let nextBatch = 0;
     const worker = async (client: Client) => {
       while (lost === undefined && next < queue.length) {
         for (const c of queue[next++]!) {
           try {
-            coalesceWrites(client);
-            await execute(client, c, batch);
-            results.push({ change: c, ok: true });
+            report(await run(client, c, batch));
           } catch (e) {
-            if (!isLdapResult(e)) {
-              lost ??= e;
-              return;
-            }
-            results.push({ change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` });
+            lost ??= e;
+            return;
           }
-          o.onProgress?.(++done, plan.changes.length);
+        }
+      }
+    };
+    // One transaction at a time on a connection (slapd answers "busy" to a second).
+    const batcher = async (client: Client) => {
+      while (lost === undefined && nextBatch < batches.length) {
+        const people = batches[nextBatch++]!;
+        try {
+          if (txnSize > 1) {
+            const how = await addInTransaction(client, people, inFlight, batch, report);
+            if (how === 'done') continue;
+            // No transactions here, or none this server will queue an add in: plain adds.
+            txnSize = 0;
+            if (how === 'refused') continue;
+          }
+          let k = 0;
+          const plain = async () => {
+            while (k < people.length) report(await run(client, people[k++]!, batch));
+          };
+          await Promise.all(Array.from({ length: inFlight }, plain));
+        } catch (e) {
+          lost ??= e;
+          return;
         }
       }
     };
     const workers: Promise<void>[] = [];
-    for (const client of clients) for (let k = 0; k < inFlight; k++) workers.push(worker(client));
+    for (const client of clients) {
+      if (batches.length) workers.push(batcher(client));
+      for (let k = 0; k < inFlight; k++) workers.push(worker(client));
+    }
     await Promise.all(workers);
     if (lost !== undefined) throw new ConnectionLost(lost, done, results);
   }
