@@ -1,6 +1,7 @@
 // Executes a directory plan: entries first (concurrent over a small pool of bound
-// connections, many requests in flight on each), then role groups (membership changes
-// batched per group), then deletions. A failed LDAP operation is recorded against its
+// connections, many requests in flight on each; new ones in LDAP transactions when
+// there are many, see txn.ts), then role groups (membership changes batched per group),
+// then deletions. A failed LDAP operation is recorded against its
 // change and the rest go on; a dropped connection stops the pass, and `syncDirectory`
 // reconnects, re-reads the directory and carries on from where the directory is.
 import { Change as LdapChange, type Client } from 'ldapts';
@@ -9,7 +10,7 @@ import { closeQuietly, connect, isLdapResult, readState } from './client.js';
 import { DISABLED, type DesiredState } from './layout.js';
 import { describeChange, planDirectory, type Change, type DirectoryPlan, type PlanOptions } from './plan.js';
 import type { ConnectionSettings } from './settings.js';
-import { startTransaction } from './txn.js';
+import { addInTransaction, isSingle, worthTransactions, type Single } from './txn.js';
 import { attr, attributes, coalesceWrites, memberBatches } from './wire.js';
 
 export interface ApplyOptions {
@@ -25,7 +26,10 @@ export interface ApplyOptions {
   readonly inFlight?: number;
   /** Most member values per request when writing a group (never more than MAX_VALUE_BYTES of them). */
   readonly batch?: number;
-  /** New people per LDAP transaction (see txn.ts); 0 or 1: no transactions. */
+  /**
+   * New entries per LDAP transaction (see txn.ts) when a phase writes enough of them;
+   * 0 or 1: none. 500 puts a national first apply in 24 transactions, six a connection.
+   */
   readonly transaction?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -123,15 +127,6 @@ const PHASE: Record<Change['op'], number> = {
   'delete-person': 3,
 };
 
-type Single = Extract<Change, { op: 'add-person' | 'add-role' }>;
-
-/** A change that is one add request, the only kind a transaction carries. */
-function single(c: Change, batch: number): c is Single {
-  return c.op === 'add-person' || (c.op === 'add-role' && memberBatches(c.members, batch).length === 1);
-}
-
-const addAttributes = (c: Single) => attributes(c.op === 'add-person' ? c.attrs : { objectClass: ['groupOfNames'], cn: [c.role], member: c.members });
-
 /** One change, its LDAP answer recorded; a dropped connection is thrown. */
 async function run(client: Client, c: Change, batch: number): Promise<ChangeResult> {
   try {
@@ -142,51 +137,6 @@ async function run(client: Client, c: Change, batch: number): Promise<ChangeResu
     if (!isLdapResult(e)) throw e;
     return { change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` };
   }
-}
-
-/**
- * New people in one transaction (see txn.ts), `inFlight` adds queued at a time. Returns
- * undefined, having changed nothing, when the server starts no transaction. Entries the
- * server would not queue, and every entry of a batch it would not commit, go again one
- * by one: their results are those of plain adds.
- */
-async function addInTransaction(client: Client, people: readonly Single[], inFlight: number, batch: number, report: (r: ChangeResult) => void): Promise<'done' | 'refused' | 'unsupported'> {
-  const txn = await startTransaction(client);
-  if (!txn) return 'unsupported';
-  const queued: Single[] = [];
-  const again: Single[] = [];
-  let next = 0;
-  const queue = async () => {
-    while (next < people.length) {
-      const c = people[next++]!;
-      try {
-        coalesceWrites(client);
-        await client.add(c.dn, addAttributes(c), txn.control);
-        queued.push(c);
-      } catch (e) {
-        if (!isLdapResult(e)) throw e;
-        again.push(c);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, people.length) }, queue));
-  let committed = false;
-  if (queued.length) {
-    try {
-      await txn.commit();
-      committed = true;
-    } catch (e) {
-      if (!isLdapResult(e)) throw e;
-    }
-  } else await txn.abort();
-  if (committed) for (const c of queued) report({ change: c, ok: true });
-  const retry = committed ? again : [...queued, ...again];
-  next = 0;
-  const plain = async () => {
-    while (next < retry.length) report(await run(client, retry[next++]!, batch));
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, retry.length) }, plain));
-  return queued.length ? 'done' : 'refused';
 }
 
 /** Runs one plan over the given connections. Throws ConnectionLost when a socket drops. */
@@ -213,14 +163,19 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
       if (lane) lane.push(c);
       else lanes.set(key, [c]);
     }
-    // A new person with nothing else to do goes in a transaction: the server may run the
-    // adds it queued in any order, so only changes that depend on no other.
+    // An add with nothing else to do on its entry may go in a transaction: the server
+    // runs the adds it queued in an order of its own, so only changes that depend on
+    // no other.
     const queue: Change[][] = [];
-    const singles: Single[] = [];
+    let singles: Single[] = [];
     for (const lane of lanes.values()) {
       const c = lane[0]!;
-      if (txnSize > 1 && lane.length === 1 && single(c, batch)) singles.push(c);
+      if (lane.length === 1 && isSingle(c, batch)) singles.push(c);
       else queue.push(lane);
+    }
+    if (txnSize < 2 || !worthTransactions(singles)) {
+      for (const c of singles) queue.push([c]);
+      singles = [];
     }
     const batches: Single[][] = [];
     for (let k = 0; k < singles.length; k += txnSize) batches.push(singles.slice(k, k + txnSize));
@@ -240,21 +195,22 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
     };
     // One transaction at a time on a connection (slapd answers "busy" to a second).
     const batcher = async (client: Client) => {
+      const plain = async (c: Change) => report(await run(client, c, batch));
       while (lost === undefined && nextBatch < batches.length) {
-        const people = batches[nextBatch++]!;
+        const adds = batches[nextBatch++]!;
         try {
           if (txnSize > 1) {
-            const how = await addInTransaction(client, people, inFlight, batch, report);
+            const how = await addInTransaction(client, adds, plain, report, inFlight);
             if (how === 'done') continue;
             // No transactions here, or none this server will queue an add in: plain adds.
             txnSize = 0;
             if (how === 'refused') continue;
           }
           let k = 0;
-          const plain = async () => {
-            while (k < people.length) report(await run(client, people[k++]!, batch));
+          const one = async () => {
+            while (k < adds.length) await plain(adds[k++]!);
           };
-          await Promise.all(Array.from({ length: inFlight }, plain));
+          await Promise.all(Array.from({ length: inFlight }, one));
         } catch (e) {
           lost ??= e;
           return;
