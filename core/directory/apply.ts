@@ -1,16 +1,22 @@
 // Executes a directory plan: entries first (concurrent over a small pool of bound
-// connections, many requests in flight on each; new ones in LDAP transactions when
-// there are many, see txn.ts), then role groups (membership changes batched per group),
-// then deletions. A failed LDAP operation is recorded against its
+// connections, many requests in flight on each), then role groups (membership changes
+// batched per group), then deletions. A failed LDAP operation is recorded against its
 // change and the rest go on; a dropped connection stops the pass, and `syncDirectory`
 // reconnects, re-reads the directory and carries on from where the directory is.
+//
+// No LDAP transactions (RFC 5805), measured and refused: batches of 500 adds in one halve
+// slapd's CPU for a national first apply, but slapd 2.5.13 (Debian 12; the code is the
+// same upstream) then corrupts its database when it rolls a transaction back (an agent
+// another writer added meanwhile is enough: later reads fail with "internal error in
+// mdb_entry_decode", slapcat too; its mdb_txn abort forgets attribute types the batch
+// registered but keeps their numbers), and it crashed when a connection went in the
+// middle of one. tests/e2e/directory-refused.test.ts is that case.
 import { Change as LdapChange, type Client } from 'ldapts';
 import { append } from '../diagnostics.js';
 import { closeQuietly, connect, isLdapResult, readState } from './client.js';
 import { DISABLED, type DesiredState } from './layout.js';
 import { describeChange, planDirectory, type Change, type DirectoryPlan, type PlanOptions } from './plan.js';
 import type { ConnectionSettings } from './settings.js';
-import { addInTransaction, isSingle, worthTransactions, type Single } from './txn.js';
 import { attr, attributes, coalesceWrites, memberBatches } from './wire.js';
 
 export interface ApplyOptions {
@@ -26,11 +32,6 @@ export interface ApplyOptions {
   readonly inFlight?: number;
   /** Most member values per request when writing a group (never more than MAX_VALUE_BYTES of them). */
   readonly batch?: number;
-  /**
-   * New entries per LDAP transaction (see txn.ts) when a phase writes enough of them;
-   * 0 or 1: none. 500 puts a national first apply in 24 transactions, six a connection.
-   */
-  readonly transaction?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -127,30 +128,13 @@ const PHASE: Record<Change['op'], number> = {
   'delete-person': 3,
 };
 
-/** One change, its LDAP answer recorded; a dropped connection is thrown. */
-async function run(client: Client, c: Change, batch: number): Promise<ChangeResult> {
-  try {
-    coalesceWrites(client);
-    await execute(client, c, batch);
-    return { change: c, ok: true };
-  } catch (e) {
-    if (!isLdapResult(e)) throw e;
-    return { change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` };
-  }
-}
-
 /** Runs one plan over the given connections. Throws ConnectionLost when a socket drops. */
 export async function executePlan(clients: readonly Client[], plan: DirectoryPlan, o: ApplyOptions = {}): Promise<ChangeResult[]> {
   const results: ChangeResult[] = [];
   const inFlight = o.inFlight ?? 32;
   const batch = o.batch ?? Infinity;
-  let txnSize = o.transaction ?? 500;
   let done = 0;
   let lost: unknown;
-  const report = (r: ChangeResult) => {
-    results.push(r);
-    o.onProgress?.(++done, plan.changes.length);
-  };
   for (const phase of [0, 1, 2, 3]) {
     // A lane runs in order; lanes run concurrently. Changes to one entry share a lane:
     // a new person is added before being disabled, a group gains members before it
@@ -163,65 +147,28 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
       if (lane) lane.push(c);
       else lanes.set(key, [c]);
     }
-    // An add with nothing else to do on its entry may go in a transaction: the server
-    // runs the adds it queued in an order of its own, so only changes that depend on
-    // no other.
-    const queue: Change[][] = [];
-    let singles: Single[] = [];
-    for (const lane of lanes.values()) {
-      const c = lane[0]!;
-      if (lane.length === 1 && isSingle(c, batch)) singles.push(c);
-      else queue.push(lane);
-    }
-    if (txnSize < 2 || !worthTransactions(singles)) {
-      for (const c of singles) queue.push([c]);
-      singles = [];
-    }
-    const batches: Single[][] = [];
-    for (let k = 0; k < singles.length; k += txnSize) batches.push(singles.slice(k, k + txnSize));
+    const queue = [...lanes.values()];
     let next = 0;
-    let nextBatch = 0;
     const worker = async (client: Client) => {
       while (lost === undefined && next < queue.length) {
         for (const c of queue[next++]!) {
           try {
-            report(await run(client, c, batch));
+            coalesceWrites(client);
+            await execute(client, c, batch);
+            results.push({ change: c, ok: true });
           } catch (e) {
-            lost ??= e;
-            return;
+            if (!isLdapResult(e)) {
+              lost ??= e;
+              return;
+            }
+            results.push({ change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` });
           }
-        }
-      }
-    };
-    // One transaction at a time on a connection (slapd answers "busy" to a second).
-    const batcher = async (client: Client) => {
-      const plain = async (c: Change) => report(await run(client, c, batch));
-      while (lost === undefined && nextBatch < batches.length) {
-        const adds = batches[nextBatch++]!;
-        try {
-          if (txnSize > 1) {
-            const how = await addInTransaction(client, adds, plain, report, inFlight);
-            if (how === 'done') continue;
-            // No transactions here, or none this server will queue an add in: plain adds.
-            txnSize = 0;
-            if (how === 'refused') continue;
-          }
-          let k = 0;
-          const one = async () => {
-            while (k < adds.length) await plain(adds[k++]!);
-          };
-          await Promise.all(Array.from({ length: inFlight }, one));
-        } catch (e) {
-          lost ??= e;
-          return;
+          o.onProgress?.(++done, plan.changes.length);
         }
       }
     };
     const workers: Promise<void>[] = [];
-    for (const client of clients) {
-      if (batches.length) workers.push(batcher(client));
-      for (let k = 0; k < inFlight; k++) workers.push(worker(client));
-    }
+    for (const client of clients) for (let k = 0; k < inFlight; k++) workers.push(worker(client));
     await Promise.all(workers);
     if (lost !== undefined) throw new ConnectionLost(lost, done, results);
   }
