@@ -72,8 +72,10 @@ describe('an entry to add is encoded in one pass, byte for byte as ldapts encode
   it.each([
     ['an agent with accented names', { objectClass: ['inetOrgPerson', 'posixAccount', 'shadowAccount'], uid: ['léa.klein'], cn: ['Léa Klein-Ünal'], sn: ['Klein-Ünal'], mail: ['lea.klein@crisis.example.lu'], uidNumber: ['20001'] }],
     ['values whose lengths take one, two and three length bytes', { description: ['a'.repeat(127), 'b'.repeat(128), 'c'.repeat(255), 'd'.repeat(256), 'é'.repeat(40_000)] }],
+    ['plain ASCII values whose lengths take one, two, three and four length bytes', { description: ['a'.repeat(127), 'b'.repeat(128), 'c'.repeat(255), 'd'.repeat(256), 'e'.repeat(65_535), 'f'.repeat(65_536)], uid: ['x'] }],
     ['a role group of 5,000 members (a three-byte length)', { objectClass: ['groupOfNames'], cn: ['vaccination-staff'], member: Array.from({ length: 5000 }, (_, i) => `uid=agent.${i},ou=people,${TEST_SUFFIX}`) }],
     ['an attribute with no value', { objectClass: ['top'], seeAlso: [] }],
+    ['names in every width of UTF-8, and broken UTF-16 written as the replacement character', { cn: ['Zoë', 'Łukasz Ż', '\u07ff\u0800€', 'Ana 😀 Lima', '\ud800', 'x\udc00y', 'ß'.repeat(70)], sn: ['', 'a\u0000b'] }],
   ])('%s', (_, attrs: Record<string, string[]>) => {
     expect(ours(attrs).equals(ldapts(attrs))).toBe(true);
   });
