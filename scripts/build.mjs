@@ -7,7 +7,7 @@ import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { precompileTemplates } from './precompile-templates.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const bundled = new Set(['zod', 'yaml', 'js-yaml', 'handlebars', 'netmask', 'commander']);
+const bundled = new Set(['zod', 'yaml', 'js-yaml', 'handlebars', 'netmask', 'commander', 'ldapts']);
 const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !bundled.has(d));
 
 // zod's `z.locales` namespace carries the messages of 60-odd languages (half of zod's
@@ -18,6 +18,19 @@ const englishOnly = {
   name: 'zod-english-only',
   setup(b) {
     b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js";\n', loader: 'js' }));
+  },
+};
+
+// ldapts parses its one URL with whatwg-url, whose Unicode tables cost every directory
+// command ~25 ms to load: the bundled ldapts gets core/directory/ldap-url.ts instead,
+// which answers the plain ldap:// form itself and loads whatwg-url (left external) for
+// anything else.
+const ldapUrl = {
+  name: 'ldapts-url',
+  setup(b) {
+    b.onResolve({ filter: /^whatwg-url$/ }, (args) =>
+      /[\\/]node_modules[\\/]ldapts[\\/]/.test(args.importer) ? { path: new URL('../core/directory/ldap-url.ts', import.meta.url).pathname } : { path: 'whatwg-url', external: true },
+    );
   },
 };
 
@@ -37,6 +50,6 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [precompileTemplates, englishOnly],
+  plugins: [precompileTemplates, englishOnly, ldapUrl],
 });
 chmodSync('dist/outpost.js', 0o755);
