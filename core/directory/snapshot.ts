@@ -80,10 +80,11 @@ export async function readAccounts(s: ConnectionSettings): Promise<AccountSnapsh
     const lower = (k: string) => names.get(k) ?? names.set(k, k.toLowerCase()).get(k)!;
     const person = (e: Entry): CurrentPerson | undefined => {
       const attrs: Record<string, string[]> = {};
-      for (const k of Object.keys(e)) {
+      for (const k in e) {
         if (k === 'dn') continue;
         const v = e[k]!;
-        attrs[lower(k)] = Array.isArray(v) ? v.map(String) : [String(v)];
+        // Values are strings but for attributes asked for as buffers (none here): kept, not copied.
+        attrs[lower(k)] = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : [v].flat().map(String);
       }
       const id = attrs.uid?.[0];
       return id ? { id, dn: e.dn, attrs } : undefined;
