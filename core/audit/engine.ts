@@ -32,10 +32,7 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
       const site = c.object.site ?? '-';
       checked[site] = (checked[site] ?? 0) + 1;
       if (c.problem === undefined) continue;
-      const covering = mine.length ? mine.filter((x) => x.matches(c.object.id)).map((x) => x.w) : [];
-      const active = covering.find((w) => w.expires >= inputs.date);
-      const expired = covering.find((w) => w.expires < inputs.date);
-      const finding: Finding = {
+      const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
         control: def.id,
         title: def.title,
         severity: def.severity,
@@ -43,8 +40,17 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
         object: c.object,
         evidence: c.problem,
         fix: def.fix,
-        ...(active ? { waiver: active } : expired ? { expiredWaiver: expired } : {}),
       };
+      // Most controls have no waiver: nothing to look for (set last, where the record has them).
+      if (!mine.length) {
+        findings.push(finding);
+        continue;
+      }
+      const covering = mine.filter((x) => x.matches(c.object.id)).map((x) => x.w);
+      const active = covering.find((w) => w.expires >= inputs.date);
+      const expired = covering.find((w) => w.expires < inputs.date);
+      if (active) finding.waiver = active;
+      else if (expired) finding.expiredWaiver = expired;
       (active ? waived : findings).push(finding);
     }
     if (!findings.length && !Object.keys(checked).length && unknown.length) {
