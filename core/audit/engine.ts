@@ -64,7 +64,12 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
 
 /** Findings not waived, at or above the given severity: what makes `outpost audit` exit 1. */
 export function blocking(report: AuditReport, failOn: FindingSeverity): Finding[] {
-  return report.controls.flatMap((c) => c.findings).filter((f) => severityRank(f.severity) >= severityRank(failOn));
+  // One pass, no list of every finding first: a national audit has thousands, and the
+  // CLI asks this for the report, its summary and the exit code.
+  const min = severityRank(failOn);
+  const out: Finding[] = [];
+  for (const c of report.controls) for (const f of c.findings) if (severityRank(f.severity) >= min) out.push(f);
+  return out;
 }
 
 export function totals(c: ControlResult): { checked: number; failed: number } {

@@ -69,6 +69,17 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
   const TAG = place('laptop_tag');
   const MAC = place('laptop_mac');
   const EXTENSION = place('extension');
+  // A national file names a dozen sites and a few role lists thousands of times: each
+  // spelling is kept once, so every later lookup by site or role (people checks, the plan,
+  // the audit's counts) meets one string, not thousands of equal ones.
+  const seen = new Map<string, string>();
+  const same = (s: string | undefined): string | undefined => {
+    if (s === undefined) return s;
+    const first = seen.get(s);
+    if (first !== undefined) return first;
+    if (seen.size < 1024) seen.set(s, s);
+    return s;
+  };
   const out: Located[] = [];
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
@@ -86,8 +97,8 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
     const givenName = v(GIVEN);
     const surname = v(SURNAME);
     const mail = v(MAIL);
-    const site = v(SITE);
-    const roles = rolesOf(v(ROLES));
+    const site = same(v(SITE));
+    const roles = rolesOf(same(v(ROLES)));
     const endDate = v(END);
     const extension = v(EXTENSION);
     const tag = v(TAG);
