@@ -36,8 +36,10 @@ export const totpEnrolled: Control = {
   needs: ['directory'],
   missing: needsAccounts,
   *run(ctx) {
+    // Every role is in scope unless the scope names some: then only those.
+    const inScope = ctx.def.scope.roles.length ? (r: string) => roleInScope(ctx, r) : undefined;
     for (const { account: a, object } of accountsSeen(ctx)) {
-      const roles = a.roles.filter((r) => roleInScope(ctx, r));
+      const roles = inScope ? a.roles.filter(inScope) : a.roles;
       if (a.locked || !roles.length) continue;
       yield a.totp ? { object, against: 'directory' } : { object, against: 'directory', problem: `${a.id} is in VPN role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} with no TOTP token enrolled` };
     }
