@@ -44,9 +44,9 @@ class DecodedEntry extends SearchEntry {
 }
 
 /**
- * A definite BER length at `at` (the byte after the tag): [length, offset of the content],
- * or undefined when the bytes stop first. Lengths past 4 bytes, and the indefinite form,
- * are answered with -1: not this reader's to decode.
+ * The definite BER length at `at` (the byte after the tag), its content starting at
+ * `contentAt`; -2 when the bytes stop first; -1 for the indefinite form and lengths of more
+ * than 4 bytes (ldapts refuses both too): not this reader's to decode.
  */
 function lengthAt(b: Buffer, at: number, end: number): number {
   if (at >= end) return -2;
