@@ -69,7 +69,8 @@ export async function identity(flags: IdentityFlags, out: Output): Promise<Ident
 }
 
 export async function connection(flags: DirectoryFlags, ctx: IdentityContext): Promise<ConnectionSettings> {
-  const { resolveConnection } = await import('../core/directory/index.js');
+  // Settings alone: a command that only reads the directory need not load all of it.
+  const { resolveConnection } = await import('../core/directory/settings.js');
   const { directoryLabStatus, suffixFromDomain } = await import('../core/lab/directory.js');
   const r = resolveConnection(flags, process.env, directoryLabStatus(LAB_DIRECTORY_STATE), suffixFromDomain(ctx.inventory.org.domain));
   if (!r.ok) throw new UsageError(r.message);

@@ -77,7 +77,8 @@ async function run(flags: Flags): Promise<void> {
   let accounts: AccountSnapshot[] | undefined;
   if (against.includes('directory')) {
     const settings = await connection(flags, ctx);
-    const { readAccounts } = await import('../../core/directory/index.js');
+    // The read alone (snapshot.ts), not the directory's whole face: enrolment's TOTP library stays unloaded.
+    const { readAccounts } = await import('../../core/directory/snapshot.js');
     try {
       accounts = await readAccounts(settings);
     } catch (e) {

@@ -32,10 +32,7 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
       const site = c.object.site ?? '-';
       checked[site] = (checked[site] ?? 0) + 1;
       if (c.problem === undefined) continue;
-      const covering = mine.length ? mine.filter((x) => x.matches(c.object.id)).map((x) => x.w) : [];
-      const active = covering.find((w) => w.expires >= inputs.date);
-      const expired = covering.find((w) => w.expires < inputs.date);
-      const finding: Finding = {
+      const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
         control: def.id,
         title: def.title,
         severity: def.severity,
@@ -43,8 +40,17 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
         object: c.object,
         evidence: c.problem,
         fix: def.fix,
-        ...(active ? { waiver: active } : expired ? { expiredWaiver: expired } : {}),
       };
+      // Most controls have no waiver: nothing to look for (set last, where the record has them).
+      if (!mine.length) {
+        findings.push(finding);
+        continue;
+      }
+      const covering = mine.filter((x) => x.matches(c.object.id)).map((x) => x.w);
+      const active = covering.find((w) => w.expires >= inputs.date);
+      const expired = covering.find((w) => w.expires < inputs.date);
+      if (active) finding.waiver = active;
+      else if (expired) finding.expiredWaiver = expired;
       (active ? waived : findings).push(finding);
     }
     if (!findings.length && !Object.keys(checked).length && unknown.length) {
@@ -58,7 +64,12 @@ export function runAudit(inputs: AuditInputs, policy: SecurityPolicy, against: r
 
 /** Findings not waived, at or above the given severity: what makes `outpost audit` exit 1. */
 export function blocking(report: AuditReport, failOn: FindingSeverity): Finding[] {
-  return report.controls.flatMap((c) => c.findings).filter((f) => severityRank(f.severity) >= severityRank(failOn));
+  // One pass, no list of every finding first: a national audit has thousands, and the
+  // CLI asks this for the report, its summary and the exit code.
+  const min = severityRank(failOn);
+  const out: Finding[] = [];
+  for (const c of report.controls) for (const f of c.findings) if (severityRank(f.severity) >= min) out.push(f);
+  return out;
 }
 
 export function totals(c: ControlResult): { checked: number; failed: number } {

@@ -2,6 +2,7 @@
 // manages. ldapts does the protocol; this file knows outpost's layout.
 import { readFileSync } from 'node:fs';
 import { Client, ResultCodeError, type Entry } from 'ldapts';
+import { readEntriesLean } from './ber-read.js';
 import { eqFilter } from './escape.js';
 import { MANAGED, personDN, type Layout } from './layout.js';
 import type { CurrentPerson, CurrentState } from './plan.js';
@@ -14,6 +15,8 @@ export async function connect(s: ConnectionSettings, opts: { timeoutMs?: number 
     connectTimeout: 10_000,
     ...(s.caFile ? { tlsOptions: { ca: readFileSync(s.caFile) } } : {}),
   });
+  // Search result entries decoded in one pass (ber-read.ts): syncs and audits read thousands.
+  readEntriesLean(client);
   await client.bind(s.bindDN, readPassword(s.passwordFile));
   return client;
 }

@@ -1,6 +1,6 @@
 // Credentials for a new agent: an initial password and a TOTP second factor that the
 // directory enforces itself (slapd's otp overlay: bind with password + current code).
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { Change, type Client } from 'ldapts';
 import { Secret, TOTP } from 'otpauth';
 import { isLdapResult } from './client.js';
@@ -16,12 +16,9 @@ export function generatePassword(length = 16): string {
   return s;
 }
 
-/** {SSHA}, which every LDAP server verifies; the cleartext never reaches the directory. */
-export function sshaHash(password: string): string {
-  const salt = randomBytes(8);
-  const digest = createHash('sha1').update(password).update(salt).digest();
-  return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
-}
+import { sshaHash } from './ssha.js';
+
+export { sshaHash };
 
 export const TOTP_PARAMS = { digits: 6, period: 30, algorithm: 'SHA1', window: 3 } as const;
 /** hmacWithSHA1 (RFC 8018), the algorithm every authenticator app supports. */

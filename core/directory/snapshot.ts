@@ -27,12 +27,20 @@ function lastDay(shadowExpire: string | undefined): string | undefined {
 /** Pure: the read state as one record per account, sorted by id. */
 export function accountsOf(state: CurrentState): AccountSnapshot[] {
   const rolesOf = new Map<string, string[]>();
-  for (const [role, g] of state.roles) for (const m of g.members) (rolesOf.get(m) ?? rolesOf.set(m, []).get(m)!).push(role);
-  // Expiry days repeat across thousands of accounts: each is turned into a date once.
-  const days = new Map<string | undefined, string | undefined>();
+  for (const [role, g] of state.roles) {
+    for (const m of g.members) {
+      const roles = rolesOf.get(m);
+      if (roles) roles.push(role);
+      else rolesOf.set(m, [role]);
+    }
+  }
+  // Expiry days repeat across thousands of accounts: each is turned into a date once
+  // (null: not a date), one lookup per account.
+  const days = new Map<string | undefined, string | null>();
   const dayOf = (raw: string | undefined) => {
-    if (!days.has(raw)) days.set(raw, lastDay(raw));
-    return days.get(raw);
+    let day = days.get(raw);
+    if (day === undefined) days.set(raw, (day = lastDay(raw) ?? null));
+    return day ?? undefined;
   };
   const out: AccountSnapshot[] = [];
   for (const p of state.people.values()) {
@@ -80,10 +88,11 @@ export async function readAccounts(s: ConnectionSettings): Promise<AccountSnapsh
     const lower = (k: string) => names.get(k) ?? names.set(k, k.toLowerCase()).get(k)!;
     const person = (e: Entry): CurrentPerson | undefined => {
       const attrs: Record<string, string[]> = {};
-      for (const k of Object.keys(e)) {
+      for (const k in e) {
         if (k === 'dn') continue;
         const v = e[k]!;
-        attrs[lower(k)] = Array.isArray(v) ? v.map(String) : [String(v)];
+        // Values are strings but for attributes asked for as buffers (none here): kept, not copied.
+        attrs[lower(k)] = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : [v].flat().map(String);
       }
       const id = attrs.uid?.[0];
       return id ? { id, dn: e.dn, attrs } : undefined;

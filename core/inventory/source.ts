@@ -7,7 +7,8 @@
 // Document only for a lookup that index is not certain of; a run that prints no location
 // builds neither. Text the fast parser refuses is read the full way at once, so syntax
 // errors are `yaml`'s, with their line and column, exactly as before.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from '../yaml.js';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { LIMITS } from '../input.js';
 import { fastYamlData } from './fast-yaml.js';
@@ -36,6 +37,7 @@ interface Parsed {
 }
 
 const parseFull = (text: string): Parsed => {
+  const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   return { doc: parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }), lc };
 };
@@ -152,6 +154,7 @@ export function parseYamlFully(file: string, text: string): { source?: YamlSourc
 
 function yamlSource(file: string, data: unknown, parsed: () => Parsed): YamlSource {
   const walk = (path: YamlPath): { node: Node | null; key: Node | null } => {
+    const { isMap, isScalar, isSeq } = yaml();
     let node: unknown = parsed().doc.contents;
     let key: Node | null = null;
     for (const seg of path) {
@@ -191,6 +194,7 @@ function yamlSource(file: string, data: unknown, parsed: () => Parsed): YamlSour
 
 /** Calls `seen` with the offset of each alias node in the tree. */
 function visitAliases(contents: unknown, seen: (offset: number) => void): void {
+  const { isAlias, visit } = yaml();
   visit(contents as Node, {
     Alias: (_key, node) => {
       if (isAlias(node)) seen(node.range?.[0] ?? 0);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer, connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { sshaHash } from '../directory/enrol.js';
+import { sshaHash } from '../directory/ssha.js';
 import { processAlive } from './netns.js';
 export { baseFromDomain as suffixFromDomain } from '../directory/layout.js';
 

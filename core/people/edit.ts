@@ -3,7 +3,7 @@
 // line and keep everything else (comments, order) as it was.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument, isSeq } from 'yaml';
+import { yaml } from '../yaml.js';
 import { CSV_COLUMNS } from './load.js';
 import type { Person } from './model.js';
 import { personRow } from './write.js';
@@ -39,6 +39,7 @@ export function removePerson(p: Person): string {
     atomicWrite(file, lines.join('\n'));
     return file;
   }
+  const { parseDocument, isSeq } = yaml();
   const doc = parseDocument(text);
   const list = doc.get('people');
   if (!isSeq(list)) throw new Error(`${file} has no people: list`);

@@ -38,9 +38,11 @@ export function isCalendarDate(s: string): boolean {
   if (!PEOPLE_FIELDS.date.re.test(s)) return false;
   // The days of the month by arithmetic (Gregorian leap years), as Date would round-trip
   // them: a national file holds thousands of end dates.
-  const y = Number(s.slice(0, 4));
-  const m = Number(s.slice(5, 7));
-  const d = Number(s.slice(8, 10));
+  // The pattern holds ASCII digits at these places: read as numbers without slicing.
+  const digit = (i: number) => s.charCodeAt(i) - 0x30;
+  const y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const m = digit(5) * 10 + digit(6);
+  const d = digit(8) * 10 + digit(9);
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 ? (leap ? 29 : 28) : DAYS[m - 1]!);
 }

@@ -5,7 +5,8 @@ import { append, error, fail, hasErrors, ok, type Diagnostic, type Result, type 
 import { LIMITS } from '../input.js';
 import { parseYaml, pathString } from '../inventory/source.js';
 import { parseCsv, type Row } from './csv.js';
-import { personSchema, validPerson, type PersonInput } from './fields.js';
+import { isCalendarDate, isValid, normaliseMac, personSchema, type PersonInput } from './fields.js';
+import { matches } from '../inventory/patterns.js';
 import { checkPeople, type Located } from './semantic.js';
 import type { KnownNames, People, Person } from './model.js';
 
@@ -68,6 +69,17 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
   const TAG = place('laptop_tag');
   const MAC = place('laptop_mac');
   const EXTENSION = place('extension');
+  // A national file names a dozen sites and a few role lists thousands of times: each
+  // spelling is kept once, so every later lookup by site or role (people checks, the plan,
+  // the audit's counts) meets one string, not thousands of equal ones.
+  const seen = new Map<string, string>();
+  const same = (s: string | undefined): string | undefined => {
+    if (s === undefined) return s;
+    const first = seen.get(s);
+    if (first !== undefined) return first;
+    if (seen.size < 1024) seen.set(s, s);
+    return s;
+  };
   const out: Located[] = [];
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
@@ -81,32 +93,42 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
       return s === '' ? undefined : s;
     };
     const where = { file, line: row.line, col: 1 };
-    const raw: Record<string, unknown> = {
-      id: v(ID) ?? '',
-      givenName: v(GIVEN) ?? '',
-      surname: v(SURNAME) ?? '',
-      mail: v(MAIL) ?? '',
-      site: v(SITE) ?? '',
-      roles: rolesOf(v(ROLES)),
-    };
+    const id = v(ID);
+    const givenName = v(GIVEN);
+    const surname = v(SURNAME);
+    const mail = v(MAIL);
+    const site = same(v(SITE));
+    const roles = rolesOf(same(v(ROLES)));
     const endDate = v(END);
     const extension = v(EXTENSION);
     const tag = v(TAG);
     const mac = v(MAC);
-    if (endDate) raw.endDate = endDate;
-    if (extension) raw.extension = extension;
-    if (tag || mac) {
-      if (!tag) {
-        diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...cellAt(where, row, fieldIndex, 'laptop.mac'), path: 'laptop_mac' }));
-        continue;
-      }
-      raw.laptop = mac ? { tag, mac } : { tag };
-    }
-    const quick = validPerson(raw);
-    if (quick) {
-      out.push(new CsvRow(quick, where, row, fieldIndex));
+    if (mac && !tag) {
+      diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...cellAt(where, row, fieldIndex, 'laptop.mac'), path: 'laptop_mac' }));
       continue;
     }
+    // Nearly every row is valid: checked cell by cell with the schema's own patterns and
+    // made into the person at once. A row with anything wrong goes through the schema,
+    // which says what.
+    const normalMac = mac === undefined || isValid('mac', mac) ? mac : normaliseMac(mac);
+    if (
+      id !== undefined && isValid('id', id) && givenName !== undefined && isValid('name', givenName) && surname !== undefined && isValid('name', surname) &&
+      mail !== undefined && isValid('mail', mail) && site !== undefined && matches('name', site) && validRoles(roles) &&
+      (endDate === undefined || isCalendarDate(endDate)) && (extension === undefined || isValid('extension', extension)) &&
+      (tag === undefined || isValid('tag', tag)) && (normalMac === undefined || isValid('mac', normalMac))
+    ) {
+      // Built in the schema's field order, once (the loader keeps this object as the person).
+      const person: { -readonly [K in keyof PersonInput]: PersonInput[K] } = { id, givenName, surname, mail, site, roles };
+      if (endDate) person.endDate = endDate;
+      if (tag) person.laptop = normalMac ? { tag, mac: normalMac } : { tag };
+      if (extension) person.extension = extension;
+      out.push(new CsvRow(person, where, row, fieldIndex, true));
+      continue;
+    }
+    const raw: Record<string, unknown> = { id: id ?? '', givenName: givenName ?? '', surname: surname ?? '', mail: mail ?? '', site: site ?? '', roles };
+    if (endDate) raw.endDate = endDate;
+    if (extension) raw.extension = extension;
+    if (tag) raw.laptop = mac ? { tag, mac } : { tag };
     const parsed = personSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -119,6 +141,12 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
     out.push(new CsvRow(parsed.data, where, row, fieldIndex));
   }
   return out;
+}
+
+function validRoles(roles: readonly string[]): boolean {
+  if (!roles.length) return false;
+  for (const r of roles) if (!isValid('role', r)) return false;
+  return true;
 }
 
 /** `a; b` -> [a, b]; most cells hold one role, kept as it is. */
@@ -145,6 +173,8 @@ class CsvRow implements Located {
     readonly where: SourceLocation,
     private readonly row: Row,
     private readonly fields: ReadonlyMap<string, number>,
+    /** True when `value` was made here (not by the schema) and is the loader's to keep. */
+    readonly made = false,
   ) {}
 
   at(field: string): SourceLocation {
@@ -224,6 +254,14 @@ export function parsePeople(files: readonly PeopleFile[], known: KnownNames): Re
   const people: Person[] = located
     .map((l) => {
       const p = l.value;
+      // A valid CSV row's person was made by the loader in the record's order: it becomes
+      // the person, its roles and source set, rather than being copied field by field.
+      if (l instanceof CsvRow && l.made) {
+        const person = p as unknown as { -readonly [K in keyof Person]: Person[K] };
+        person.roles = Object.freeze(p.roles.length === 1 ? p.roles : uniqueSorted(p.roles));
+        person.source = l.where;
+        return Object.freeze(person as Person);
+      }
       // Built field by field in the record's order, once: conditional spreads and a copy
       // to freeze cost more than the rest of the row at national scale.
       const person: { -readonly [K in keyof Person]: Person[K] } = {

@@ -50,12 +50,18 @@ export function checkPeople(people: readonly Located[], known: KnownNames): Diag
     if (!known.sites.has(v.site)) {
       out.push(error('unknown-site', `unknown site ${v.site}; sites are: ${near(known.sites, v.site)}`, { ...p.at('site'), path: 'site' }));
     }
-    v.roles.forEach((r, i) => {
-      if (!known.roles.has(r)) out.push(error('unknown-role', `unknown role ${r}; roles in the access policy are: ${near(known.roles, r)}`, { ...p.at('roles'), path: 'roles' }));
-      if (v.roles.indexOf(r) < i) out.push(warning('duplicate-role', `role ${r} is listed twice for ${v.id}`, { ...p.at('roles'), path: 'roles' }));
-    });
-    if (known.landing && v.roles.every((r) => known.roles.has(r)) && known.sites.has(v.site)) {
-      const key = v.roles.join(' ');
+    const roles = v.roles;
+    let rolesKnown = true;
+    for (let i = 0; i < roles.length; i++) {
+      const r = roles[i]!;
+      if (!known.roles.has(r)) {
+        rolesKnown = false;
+        out.push(error('unknown-role', `unknown role ${r}; roles in the access policy are: ${near(known.roles, r)}`, { ...p.at('roles'), path: 'roles' }));
+      }
+      if (i > 0 && roles.indexOf(r) < i) out.push(warning('duplicate-role', `role ${r} is listed twice for ${v.id}`, { ...p.at('roles'), path: 'roles' }));
+    }
+    if (known.landing && rolesKnown && known.sites.has(v.site)) {
+      const key = roles.length === 1 ? roles[0]! : roles.join(' ');
       let lands = landings.get(key);
       if (!lands) landings.set(key, (lands = { at: landingZone(known.landing.roles, v.roles) }));
       checkLanding(p, known.landing, lands.at, out);

@@ -5,30 +5,30 @@ import { roleInScope, type Control, type ControlContext } from './types.js';
 
 const needsAccounts = (ctx: ControlContext) => (ctx.inputs.accounts ? undefined : 'needs the directory (--against directory or all, with a reachable directory)');
 
-const byId = new WeakMap<object, ReadonlyMap<string, Person>>();
-
-/** People by login, indexed once per people set: the directory holds 11,670 accounts. */
-function personOf(ctx: ControlContext, id: string): Person | undefined {
-  const people = ctx.inputs.people;
-  if (!people) return undefined;
-  let index = byId.get(people);
-  if (!index) byId.set(people, (index = new Map(people.people.map((p) => [p.id, p]))));
-  return index.get(id);
+/** An account as the three controls see it: its person in the people files (if any) and its audit object. */
+interface Seen {
+  readonly account: AccountState;
+  readonly person: Person | undefined;
+  readonly object: AuditObject;
 }
 
-// Three controls walk the same accounts: each account's object is made once per audit.
-const objects = new WeakMap<AuditInputs, Map<AccountState, AuditObject>>();
+// The three controls walk the same 11,670 accounts: each is matched to its person and
+// given its object once per audit, not once per control.
+const seenOf = new WeakMap<AuditInputs, readonly Seen[]>();
 
-function accountObject(ctx: ControlContext, a: AccountState): AuditObject {
-  let made = objects.get(ctx.inputs);
-  if (!made) objects.set(ctx.inputs, (made = new Map()));
-  let o = made.get(a);
-  if (!o) {
-    const person = personOf(ctx, a.id);
-    o = person ? { kind: 'account', id: `account/${a.id}`, site: person.site, at: person.source } : { kind: 'account', id: `account/${a.id}` };
-    made.set(a, o);
+function accountsSeen(ctx: ControlContext): readonly Seen[] {
+  let seen = seenOf.get(ctx.inputs);
+  if (seen) return seen;
+  const byId = new Map<string, Person>();
+  for (const p of ctx.inputs.people?.people ?? []) byId.set(p.id, p);
+  const out: Seen[] = [];
+  for (const account of ctx.inputs.accounts ?? []) {
+    const person = byId.get(account.id);
+    const object: AuditObject = person ? { kind: 'account', id: `account/${account.id}`, site: person.site, at: person.source } : { kind: 'account', id: `account/${account.id}` };
+    out.push({ account, person, object });
   }
-  return o;
+  seenOf.set(ctx.inputs, (seen = out));
+  return seen;
 }
 
 export const totpEnrolled: Control = {
@@ -36,10 +36,12 @@ export const totpEnrolled: Control = {
   needs: ['directory'],
   missing: needsAccounts,
   *run(ctx) {
-    for (const a of ctx.inputs.accounts ?? []) {
-      const roles = a.roles.filter((r) => roleInScope(ctx, r));
+    // Every role is in scope unless the scope names some: then only those.
+    const inScope = ctx.def.scope.roles.length ? (r: string) => roleInScope(ctx, r) : undefined;
+    for (const { account: a, object } of accountsSeen(ctx)) {
+      const roles = inScope ? a.roles.filter(inScope) : a.roles;
       if (a.locked || !roles.length) continue;
-      yield { object: accountObject(ctx, a), against: 'directory', ...(a.totp ? {} : { problem: `${a.id} is in VPN role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} with no TOTP token enrolled` }) };
+      yield a.totp ? { object, against: 'directory' } : { object, against: 'directory', problem: `${a.id} is in VPN role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} with no TOTP token enrolled` };
     }
   },
 };
@@ -50,14 +52,16 @@ export const expiredAccountsDisabled: Control = {
   missing: needsAccounts,
   *run(ctx) {
     const { date } = ctx.inputs;
-    for (const a of ctx.inputs.accounts ?? []) {
+    for (const { account: a, person, object } of accountsSeen(ctx)) {
       if (a.locked) continue;
-      const person = personOf(ctx, a.id);
-      const ended = [
-        ...(a.endDate && a.endDate < date ? [`the directory's expiry ${a.endDate}`] : []),
-        ...(person && isExpired(person, date) ? [`the end date ${person.endDate} in ${person.source.file}:${person.source.line}`] : []),
-      ];
-      yield { object: accountObject(ctx, a), against: 'directory', ...(ended.length ? { problem: `${a.id} is enabled past ${ended.join(' and ')}` } : {}) };
+      const directory = !!a.endDate && a.endDate < date;
+      const files = person !== undefined && isExpired(person, date);
+      if (!directory && !files) {
+        yield { object, against: 'directory' };
+        continue;
+      }
+      const ended = [...(directory ? [`the directory's expiry ${a.endDate}`] : []), ...(files ? [`the end date ${person.endDate} in ${person.source.file}:${person.source.line}`] : [])];
+      yield { object, against: 'directory', problem: `${a.id} is enabled past ${ended.join(' and ')}` };
     }
   },
 };
@@ -67,14 +71,10 @@ export const noOrphanAccounts: Control = {
   needs: ['directory'],
   missing: (ctx) => needsAccounts(ctx) ?? (ctx.inputs.people ? undefined : 'needs the people files to know who should have an account'),
   *run(ctx) {
-    for (const a of ctx.inputs.accounts ?? []) {
+    for (const { account: a, person, object } of accountsSeen(ctx)) {
       // Leavers are locked and kept on purpose (offboarding never deletes); only enabled ones matter.
       if (a.locked) continue;
-      yield {
-        object: accountObject(ctx, a),
-        against: 'directory',
-        ...(personOf(ctx, a.id) ? {} : { problem: `${a.id} (${a.dn}) is enabled${a.roles.length ? ` and in ${a.roles.join(', ')}` : ''} but is in no people file` }),
-      };
+      yield person ? { object, against: 'directory' } : { object, against: 'directory', problem: `${a.id} (${a.dn}) is enabled${a.roles.length ? ` and in ${a.roles.join(', ')}` : ''} but is in no people file` };
     }
   },
 };
