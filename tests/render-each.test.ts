@@ -24,6 +24,8 @@ const cases: [string, string, unknown][] = [
   ['block parameters', '{{#each items as |item|}}{{item.name}}.{{/each}}', { items: [{ name: 'p' }, { name: 'q' }] }],
   ['the keys of an object', '{{#each zones}}{{this}}|{{/each}}', { zones: { staff: 10, guest: 20 } }],
   ['a list with a hole', '{{#each items}}({{this}}){{/each}}', { items: sparse }],
+  ['nested walks reading their own and the outer @index', '{{#each rows}}{{#each cells}}{{@../index}}.{{@index}}{{#if @last}};{{/if}} {{/each}}{{/each}}', { rows: [{ cells: ['a', 'b'] }, { cells: ['c'] }] }],
+  ['an inner walk reading the outer block parameter', '{{#each rows as |row|}}{{#each row.cells}}{{row.name}}:{{this}} {{/each}}{{/each}}', { rows: [{ name: 'r1', cells: [1, 2] }, { name: 'r2', cells: [3] }] }],
   ['a walk that reads the parent', '{{#each items}}{{this}}-{{../suffix}} {{/each}}', { items: ['m', 'n'], suffix: 's' }],
 ];
 

@@ -17,16 +17,33 @@ hb.registerHelper(helpers);
 
 // Handlebars' `each` adds to one string item by item: a firewall with 4,000 address sets
 // comes out as a rope of tens of thousands of pieces, which every young collection copies
-// until the first reader flattens it (about 20 ms at ACL scale). A plain walk over an array
-// (no @index or other data frame, no block parameters: what outpost's templates ask for)
-// is joined in one step instead, the same text; anything else is Handlebars' own `each`.
+// until the first reader flattens it (about 20 ms at ACL scale). A walk over an array is
+// joined in one step instead, with Handlebars' own data frame (one per walk, its @index,
+// @key, @first and @last set for each item) when the template reads @ variables: the same
+// text. Block parameters, tracked ids and objects keep Handlebars' own `each`.
 const eachItem = hb.helpers.each!;
 hb.registerHelper('each', function (this: unknown, items: unknown, options: Handlebars.HelperOptions) {
   const fn = options?.fn as (Handlebars.TemplateDelegate & { blockParams?: number }) | undefined;
-  if (!Array.isArray(items) || !fn || options.data || fn.blockParams) return eachItem.call(this, items, options);
-  if (!items.length) return options.inverse(this);
-  const parts = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) parts[i] = i in items ? fn(items[i]) : '';
+  if (!Array.isArray(items) || !fn || fn.blockParams || (options as { ids?: unknown }).ids) return eachItem.call(this, items, options);
+  const n = items.length;
+  if (!n) return options.inverse(this);
+  const parts = new Array<string>(n);
+  const data = options.data ? hb.createFrame(options.data) : undefined;
+  for (let i = 0; i < n; i++) {
+    if (!(i in items)) {
+      parts[i] = '';
+      continue;
+    }
+    if (!data) {
+      parts[i] = fn(items[i]);
+      continue;
+    }
+    data.key = i;
+    data.index = i;
+    data.first = i === 0;
+    data.last = i === n - 1;
+    parts[i] = fn(items[i], { data });
+  }
   return parts.join('');
 });
 
