@@ -1,4 +1,5 @@
 // The command bundle as a V8 script with its code cache (see launch.ts for why).
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -21,8 +22,12 @@ export function bundleScript(dir: string): BundleScript {
   } catch {
     // No cache (a build that could not make one): compile as usual.
   }
+  // The build makes the bundle plain ASCII: read as such it is a one-byte string, without
+  // decoding (any other text is read as UTF-8, as ever).
+  const bytes = readFileSync(bundle);
+  const text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   // The same wrapper Node gives a CommonJS module, on the first line so line numbers stay true.
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new Script(source, { filename: bundle, cachedData });
   return {
     script,
