@@ -6,7 +6,7 @@
 // sheet, first credentials) and nothing else; admin/ is for the people who run the
 // servers (the PBX subscriber row with the HA1 digests, the directory entry), never
 // handed to the agent.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../digest.js';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { mobileconfig } from './apple.js';
@@ -44,7 +44,7 @@ export const PBX_ROW_FILE = `${ADMIN_DIR}/pbx-subscriber.json`;
 /** The agent's directory entry as outpost keeps it, relative to the kit's folder. */
 export const DIRECTORY_ENTRY_FILE = `${ADMIN_DIR}/directory-entry.ldif`;
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const sha256 = (b: Buffer) => sha256Hex(b);
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export function buildKit(k: KitInput): Kit {

@@ -3,7 +3,7 @@
 // not site devices, so the planner never sees them.
 import type { VpnGatewayIntent } from '../vpn/model.js';
 import openvpn from '../../templates/vpn/openvpn/target.js';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../digest.js';
 import type { Artefact } from './index.js';
 import type { RenderedFile } from './target.js';
 
@@ -19,7 +19,7 @@ export function gatewayPlatforms(): string[] {
 /** Files a central server's renderer returned (paths relative to its folder) as artefacts under out/central/<device>/. */
 export function centralArtefacts(device: string, platform: string, kind: Artefact['kind'], files: readonly { readonly path: string; readonly content: string }[]): Artefact[] {
   return files
-    .map((f) => ({ path: `${CENTRAL}/${device}/${f.path}`, site: CENTRAL, device, platform, kind, content: f.content, sha256: createHash('sha256').update(f.content).digest('hex') }))
+    .map((f) => ({ path: `${CENTRAL}/${device}/${f.path}`, site: CENTRAL, device, platform, kind, content: f.content, sha256: sha256Hex(f.content) }))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
@@ -29,7 +29,7 @@ export function renderGateways(gateways: readonly VpnGatewayIntent[]): Artefact[
     const t = gatewayTargets.get(gw.platform);
     if (!t) continue;
     for (const f of t.render(gw)) {
-      out.push({ path: `${CENTRAL}/${gw.hostname}${f.suffix}`, site: CENTRAL, device: gw.hostname, platform: gw.platform, kind: 'vpn', content: f.content, sha256: createHash('sha256').update(f.content).digest('hex') });
+      out.push({ path: `${CENTRAL}/${gw.hostname}${f.suffix}`, site: CENTRAL, device: gw.hostname, platform: gw.platform, kind: 'vpn', content: f.content, sha256: sha256Hex(f.content) });
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));

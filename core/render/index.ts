@@ -1,6 +1,6 @@
 // Public face of the render stage: intents in, artefacts (path -> content + sha256) out.
 // Pure: writing files is the CLI's job, pushing them the delivery stage's.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../digest.js';
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { Inventory } from '../inventory/index.js';
 import { planInventory, type DeviceIntent, type DeviceKind, type RuleCompiler, type SitePlan } from '../plan/index.js';
@@ -29,7 +29,7 @@ export interface Manifest {
   readonly artefacts: readonly (Omit<Artefact, 'content'> & { readonly bytes: number })[];
 }
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string): string => sha256Hex(s);
 
 export function renderDevice(d: DeviceIntent): { artefacts: Artefact[]; diagnostics: Diagnostic[] } {
   const target = targetFor(d.kind, d.platform);
