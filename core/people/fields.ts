@@ -73,35 +73,63 @@ export const personSchema = z.strictObject({
 
 export type PersonInput = z.infer<typeof personSchema>;
 
+/** A person's fields as text: a CSV row's cells (trimmed, an empty one undefined), say. */
+export interface PersonFields {
+  readonly id: string | undefined;
+  readonly givenName: string | undefined;
+  readonly surname: string | undefined;
+  readonly mail: string | undefined;
+  readonly site: string | undefined;
+  readonly roles: readonly string[];
+  readonly endDate: string | undefined;
+  readonly extension: string | undefined;
+  readonly tag: string | undefined;
+  readonly mac: string | undefined;
+}
+
 /**
  * The person when every field is valid, checked with the same patterns as the schema but
  * without building a parse context per row: national files hold 11,670 rows and nearly
- * all of them are valid. Undefined means "let the schema say what is wrong".
+ * all of them are valid. Built in the schema's field order, once. Undefined means "let
+ * the schema say what is wrong".
  */
-export function validPerson(raw: Record<string, unknown>): PersonInput | undefined {
-  const str = (v: unknown): v is string => typeof v === 'string';
-  const { id, givenName, surname, mail, site, roles, endDate, laptop } = raw as Record<string, unknown>;
-  // As the schema does: a YAML file may give an extension as a number.
-  const extension = typeof raw.extension === 'number' ? String(raw.extension) : raw.extension;
-  if (!str(id) || !isValid('id', id) || !str(givenName) || !isValid('name', givenName) || !str(surname) || !isValid('name', surname)) return undefined;
-  if (!str(mail) || !isValid('mail', mail) || !str(site) || !matches('name', site)) return undefined;
-  if (!Array.isArray(roles) || !roles.length || !roles.every((r) => str(r) && isValid('role', r))) return undefined;
-  if (endDate !== undefined && !(str(endDate) && isCalendarDate(endDate))) return undefined;
-  if (extension !== undefined && !(str(extension) && isValid('extension', extension))) return undefined;
-  let kit: PersonInput['laptop'];
-  if (laptop !== undefined) {
-    const l = laptop as { tag?: unknown; mac?: unknown };
-    if (Object.keys(l).some((k) => k !== 'tag' && k !== 'mac') || !str(l.tag) || !isValid('tag', l.tag)) return undefined;
-    if (l.mac !== undefined && !(str(l.mac) && isValid('mac', normaliseMac(l.mac)))) return undefined;
-    kit = l.mac === undefined ? { tag: l.tag } : { tag: l.tag, mac: normaliseMac(l.mac as string) };
-  }
-  if (Object.keys(raw).some((k) => !PERSON_KEYS.has(k))) return undefined;
-  // Built in the schema's field order without conditional spreads (one object, not four).
+export function personFromFields(f: PersonFields): PersonInput | undefined {
+  const { id, givenName, surname, mail, site, roles, endDate, extension, tag, mac } = f;
+  if (id === undefined || !isValid('id', id) || givenName === undefined || !isValid('name', givenName) || surname === undefined || !isValid('name', surname)) return undefined;
+  if (mail === undefined || !isValid('mail', mail) || site === undefined || !matches('name', site)) return undefined;
+  if (!roles.length) return undefined;
+  for (let i = 0; i < roles.length; i++) if (!isValid('role', roles[i]!)) return undefined;
+  if (endDate !== undefined && !isCalendarDate(endDate)) return undefined;
+  if (extension !== undefined && !isValid('extension', extension)) return undefined;
+  // A MAC needs its laptop's tag; one already in form is not normalised again.
+  if (tag === undefined ? mac !== undefined : !isValid('tag', tag)) return undefined;
+  const normalMac = mac === undefined || isValid('mac', mac) ? mac : normaliseMac(mac);
+  if (normalMac !== undefined && !isValid('mac', normalMac)) return undefined;
   const person: { -readonly [K in keyof PersonInput]: PersonInput[K] } = { id, givenName, surname, mail, site, roles: roles as string[] };
   if (endDate !== undefined) person.endDate = endDate;
-  if (kit) person.laptop = kit;
+  if (tag !== undefined) person.laptop = normalMac === undefined ? { tag } : { tag, mac: normalMac };
   if (extension !== undefined) person.extension = extension;
   return person;
+}
+
+/** personFromFields for a record as a file gives it (a YAML extension may be a number). */
+export function validPerson(raw: Record<string, unknown>): PersonInput | undefined {
+  const str = (v: unknown): v is string => typeof v === 'string';
+  const text = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+  const { id, givenName, surname, mail, site, roles, endDate, laptop } = raw;
+  const extension = typeof raw.extension === 'number' ? String(raw.extension) : raw.extension;
+  if (Object.keys(raw).some((k) => !PERSON_KEYS.has(k))) return undefined;
+  if (!str(id) || !str(givenName) || !str(surname) || !str(mail) || !str(site) || !Array.isArray(roles) || !roles.every(str) || !text(endDate) || !text(extension)) return undefined;
+  let tag: string | undefined;
+  let mac: string | undefined;
+  if (laptop !== undefined) {
+    if (typeof laptop !== 'object' || laptop === null) return undefined;
+    const l = laptop as { tag?: unknown; mac?: unknown };
+    if (Object.keys(l).some((k) => k !== 'tag' && k !== 'mac') || !str(l.tag) || !text(l.mac)) return undefined;
+    tag = l.tag;
+    mac = l.mac;
+  }
+  return personFromFields({ id, givenName, surname, mail, site, roles, endDate, extension, tag, mac });
 }
 
 const PERSON_KEYS = new Set(['id', 'givenName', 'surname', 'mail', 'site', 'roles', 'endDate', 'laptop', 'extension']);

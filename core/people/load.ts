@@ -5,8 +5,7 @@ import { append, error, fail, hasErrors, ok, type Diagnostic, type Result, type 
 import { LIMITS } from '../input.js';
 import { parseYaml, pathString } from '../inventory/source.js';
 import { parseCsv, type Row } from './csv.js';
-import { isCalendarDate, isValid, normaliseMac, personSchema, type PersonInput } from './fields.js';
-import { matches } from '../inventory/patterns.js';
+import { personFromFields, personSchema, type PersonInput } from './fields.js';
 import { checkPeople, type Located } from './semantic.js';
 import type { KnownNames, People, Person } from './model.js';
 
@@ -107,21 +106,10 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
       diagnostics.push(error('invalid-value', 'laptop_mac is given without laptop_tag', { ...cellAt(where, row, fieldIndex, 'laptop.mac'), path: 'laptop_mac' }));
       continue;
     }
-    // Nearly every row is valid: checked cell by cell with the schema's own patterns and
-    // made into the person at once. A row with anything wrong goes through the schema,
-    // which says what.
-    const normalMac = mac === undefined || isValid('mac', mac) ? mac : normaliseMac(mac);
-    if (
-      id !== undefined && isValid('id', id) && givenName !== undefined && isValid('name', givenName) && surname !== undefined && isValid('name', surname) &&
-      mail !== undefined && isValid('mail', mail) && site !== undefined && matches('name', site) && validRoles(roles) &&
-      (endDate === undefined || isCalendarDate(endDate)) && (extension === undefined || isValid('extension', extension)) &&
-      (tag === undefined || isValid('tag', tag)) && (normalMac === undefined || isValid('mac', normalMac))
-    ) {
-      // Built in the schema's field order, once (the loader keeps this object as the person).
-      const person: { -readonly [K in keyof PersonInput]: PersonInput[K] } = { id, givenName, surname, mail, site, roles };
-      if (endDate) person.endDate = endDate;
-      if (tag) person.laptop = normalMac ? { tag, mac: normalMac } : { tag };
-      if (extension) person.extension = extension;
+    // Nearly every row is valid: made into the person at once (the loader keeps this object
+    // as the person). A row with anything wrong goes through the schema, which says what.
+    const person = personFromFields({ id, givenName, surname, mail, site, roles, endDate, extension, tag, mac });
+    if (person) {
       out.push(new CsvRow(person, where, row, fieldIndex, true));
       continue;
     }
@@ -141,12 +129,6 @@ function csvPeople(file: string, text: string, diagnostics: Diagnostic[]): Locat
     out.push(new CsvRow(parsed.data, where, row, fieldIndex));
   }
   return out;
-}
-
-function validRoles(roles: readonly string[]): boolean {
-  if (!roles.length) return false;
-  for (const r of roles) if (!isValid('role', r)) return false;
-  return true;
 }
 
 /** `a; b` -> [a, b]; most cells hold one role, kept as it is. */
