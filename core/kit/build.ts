@@ -44,7 +44,6 @@ export const PBX_ROW_FILE = `${ADMIN_DIR}/pbx-subscriber.json`;
 /** The agent's directory entry as outpost keeps it, relative to the kit's folder. */
 export const DIRECTORY_ENTRY_FILE = `${ADMIN_DIR}/directory-entry.ldif`;
 
-const sha256 = (b: Buffer) => sha256Hex(b);
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export function buildKit(k: KitInput): Kit {
@@ -84,7 +83,7 @@ export function buildKit(k: KitInput): Kit {
   const hashes = new Map<string, string>();
   const hash = (f: KitFile) => {
     let h = hashes.get(f.path);
-    if (h === undefined) hashes.set(f.path, (h = sha256(f.content)));
+    if (h === undefined) hashes.set(f.path, (h = sha256Hex(f.content)));
     return h;
   };
   const agentPath = (f: KitFile) => f.path.slice(AGENT_DIR.length + 1);

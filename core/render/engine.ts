@@ -52,14 +52,10 @@ export type CompiledTemplate = (context: unknown, extraHelpers?: Record<string, 
 const cache = new Map<string, CompiledTemplate>();
 
 /**
- * A template's specification compiled from its file, when the build did not precompile it
- * (run from source): the same code the build makes, run through the same runtime. The
- * compiler is loaded only then; the bundle never needs it.
+ * A template's specification compiled from its text, when the build did not precompile it
+ * (run from source, or a test's text): the same code the build makes, run through the same
+ * runtime. The compiler is loaded only then; the bundle never needs it.
  */
-function compileNow(file: string): Parameters<typeof hb.template>[0] {
-  return specification(readFileSync(file, 'utf8'));
-}
-
 function specification(source: string): Parameters<typeof hb.template>[0] {
   const compiler = createRequire(import.meta.url)('handlebars') as typeof HandlebarsCompiler;
   return new Function(`return ${compiler.precompile(source, compileOptionsFor(source))}`)() as Parameters<typeof hb.template>[0];
@@ -76,7 +72,7 @@ export function template(dir: string, file: string): CompiledTemplate {
   const key = `${dir}/${file}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const compiled = hb.template(precompiled[key] ?? compileNow(join(packageRoot(), 'templates', dir, file)));
+  const compiled = hb.template(precompiled[key] ?? specification(readFileSync(join(packageRoot(), 'templates', dir, file), 'utf8')));
   const fn: CompiledTemplate = (context, extraHelpers) => compiled(context, extraHelpers ? { helpers: extraHelpers } : {});
   cache.set(key, fn);
   return fn;

@@ -29,7 +29,7 @@ export interface Manifest {
   readonly artefacts: readonly (Omit<Artefact, 'content'> & { readonly bytes: number })[];
 }
 
-export const sha256 = (s: string): string => sha256Hex(s);
+export const sha256: (s: string) => string = sha256Hex;
 
 export function renderDevice(d: DeviceIntent): { artefacts: Artefact[]; diagnostics: Diagnostic[] } {
   const target = targetFor(d.kind, d.platform);
