@@ -13,6 +13,7 @@
 // middle of one. tests/e2e/directory-refused.test.ts is that case.
 import { Change as LdapChange, type Client } from 'ldapts';
 import { append } from '../diagnostics.js';
+import { AddConnection } from './add-connection.js';
 import { closeQuietly, connect, isLdapResult, readState } from './client.js';
 import { DISABLED, type DesiredState } from './layout.js';
 import { describeChange, planDirectory, type Change, type DirectoryPlan, type PlanOptions } from './plan.js';
@@ -53,7 +54,7 @@ export class ConnectionLost extends Error {
   }
 }
 
-async function execute(client: Client, c: Change, batch: number): Promise<void> {
+async function execute(client: Client, adds: AddConnection | undefined, c: Change, batch: number): Promise<void> {
   switch (c.op) {
     case 'add-container':
       // Writers working side by side (Pulumi creates role groups in parallel) may each find
@@ -62,7 +63,7 @@ async function execute(client: Client, c: Change, batch: number): Promise<void> 
         if (!(isLdapResult(e) && e.code === 68)) throw e;
       });
     case 'add-person':
-      return client.add(c.dn, attributes(c.attrs));
+      return adds ? adds.add(c.dn, c.attrs) : client.add(c.dn, attributes(c.attrs));
     case 'modify-person': {
       const mods: LdapChange[] = [];
       if (c.addClasses.length) mods.push(new LdapChange({ operation: 'add', modification: attr('objectClass', c.addClasses) }));
@@ -128,8 +129,11 @@ const PHASE: Record<Change['op'], number> = {
   'delete-person': 3,
 };
 
-/** Runs one plan over the given connections. Throws ConnectionLost when a socket drops. */
-export async function executePlan(clients: readonly Client[], plan: DirectoryPlan, o: ApplyOptions = {}): Promise<ChangeResult[]> {
+/**
+ * Runs one plan over the given connections; people are added over `adders` when given,
+ * paired with the clients in order. Throws ConnectionLost when a socket drops.
+ */
+export async function executePlan(clients: readonly Client[], plan: DirectoryPlan, o: ApplyOptions = {}, adders: readonly AddConnection[] = []): Promise<ChangeResult[]> {
   const results: ChangeResult[] = [];
   const inFlight = o.inFlight ?? 32;
   const batch = o.batch ?? Infinity;
@@ -149,12 +153,12 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
     }
     const queue = [...lanes.values()];
     let next = 0;
-    const worker = async (client: Client) => {
+    const worker = async (client: Client, adds: AddConnection | undefined) => {
       while (lost === undefined && next < queue.length) {
         for (const c of queue[next++]!) {
           try {
             coalesceWrites(client);
-            await execute(client, c, batch);
+            await execute(client, adds, c, batch);
             results.push({ change: c, ok: true });
           } catch (e) {
             if (!isLdapResult(e)) {
@@ -168,12 +172,16 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
       }
     };
     const workers: Promise<void>[] = [];
-    for (const client of clients) for (let k = 0; k < inFlight; k++) workers.push(worker(client));
+    clients.forEach((client, i) => {
+      for (let k = 0; k < inFlight; k++) workers.push(worker(client, adders[i]));
+    });
     await Promise.all(workers);
     if (lost !== undefined) throw new ConnectionLost(lost, done, results);
   }
   return results;
 }
+
+const ADDS_PER_CONNECTION = 200;
 
 export interface SyncReport {
   /** The plan computed at the start. */
@@ -197,6 +205,7 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
   const results: ChangeResult[] = [];
   for (let pass = 1; ; pass++) {
     const clients: Client[] = [];
+    const adders: AddConnection[] = [];
     try {
       const n = o.dryRun ? 1 : (o.connections ?? 4);
       // Bound side by side: one round trip to the server, not one per connection.
@@ -206,7 +215,15 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
       const state = await readState(clients[0]!, desired.layout);
       const plan = planDirectory(desired, state, o);
       first ??= plan;
-      if (!o.dryRun) append(results, await executePlan(clients, plan, o));
+      if (!o.dryRun) {
+        // People to add go over connections that only add (add-connection.ts), one per
+        // client up to one per ADDS_PER_CONNECTION of them: an onboarding opens one.
+        const toAdd = plan.changes.reduce((n, c) => n + (c.op === 'add-person' ? 1 : 0), 0);
+        const opened = await Promise.allSettled(Array.from({ length: Math.min(clients.length, Math.ceil(toAdd / ADDS_PER_CONNECTION)) }, () => AddConnection.open(settings)));
+        for (const a of opened) if (a.status === 'fulfilled') adders.push(a.value);
+        for (const a of opened) if (a.status === 'rejected') throw a.reason;
+        append(results, await executePlan(clients, plan, o, adders));
+      }
       return { plan: first, results, passes: pass, failed: results.filter((r) => !r.ok) };
     } catch (e) {
       if (e instanceof ConnectionLost || (!isLdapResult(e) && isNetworkError(e))) {
@@ -220,7 +237,7 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
       }
       throw e;
     } finally {
-      await Promise.all(clients.map(closeQuietly));
+      await Promise.all([...clients.map(closeQuietly), ...adders.map((a) => a.close())]);
     }
   }
 }

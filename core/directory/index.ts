@@ -17,6 +17,7 @@ export {
 } from './layout.js';
 export { planDirectory, describeChange, isEmptyPlan, type Change, type ChangeOp, type DirectoryPlan, type CurrentState, type CurrentPerson, type PlanOptions } from './plan.js';
 export { connect, readState, isLdapResult, closeQuietly } from './client.js';
+export { AddConnection, ProtocolViolation } from './add-connection.js';
 export { executePlan, syncDirectory, ConnectionLost, type ApplyOptions, type SyncOptions, type SyncReport, type ChangeResult } from './apply.js';
 export { resolveConnection, readPassword, type ConnectionFlags, type ConnectionSettings, type LabDefaults } from './settings.js';
 export { generatePassword, sshaHash, newTotpSecret, otpauthUri, totpCode, enrolPerson, ensureTotpParams, TOTP_PARAMS, type Credentials } from './enrol.js';

@@ -6,7 +6,7 @@
 // unreadable after a transaction it rolled back; see apply.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeople } from '../../core/people/index.js';
-import { closeQuietly, connect, desiredState, executePlan, planDirectory, readState, syncDirectory, type Change } from '../../core/directory/index.js';
+import { AddConnection, closeQuietly, connect, desiredState, executePlan, planDirectory, readState, syncDirectory, type Change } from '../../core/directory/index.js';
 import { startSlapd, TEST_SUFFIX, type TestSlapd } from '../support/slapd.js';
 
 const ROLES = ['tracing-agent', 'vaccination-staff', 'care-staff', 'helpdesk', 'netadmin', 'crisis-cell'];
@@ -34,6 +34,8 @@ describe('agents the server refuses in the middle of a first apply', () => {
     const desired = agents(300);
     const admin = await slapd.admin();
     const clients = await Promise.all([0, 1].map(() => connect(slapd.settings)));
+    // People go over the connections apply adds them on (add-connection.ts), as syncDirectory does.
+    const adders = await Promise.all([0, 1].map(() => AddConnection.open(slapd.settings)));
     let results;
     let rest: Change[];
     try {
@@ -44,9 +46,9 @@ describe('agents the server refuses in the middle of a first apply', () => {
       await admin.add(`ou=people,${TEST_SUFFIX}`, { objectClass: ['organizationalUnit'], ou: 'people' });
       await admin.add(`uid=agent.150,ou=people,${TEST_SUFFIX}`, { objectClass: ['inetOrgPerson'], uid: 'agent.150', cn: 'Added Elsewhere', sn: 'Elsewhere' });
       rest = changes.filter((c) => c.op !== 'add-container' || !c.dn.startsWith('ou=people'));
-      results = await executePlan(clients, { ...planned, changes: rest });
+      results = await executePlan(clients, { ...planned, changes: rest }, {}, adders);
     } finally {
-      await Promise.all(clients.map(closeQuietly));
+      await Promise.all([...clients.map(closeQuietly), ...adders.map((a) => a.close())]);
     }
 
     const failed = results.filter((r) => !r.ok);
