@@ -121,10 +121,8 @@ const HOLD = 8;
 /** Requests at the server below which queued ones leave at once. */
 const LOW_WATER = 8;
 
-interface Waiting {
-  resolve(): void;
-  reject(e: unknown): void;
-}
+/** Called once per request: with nothing when it was done, else why not. */
+export type Done = (error?: Error) => void;
 
 export interface AddConnectionOptions {
   /** No answer for this long while requests wait: the connection is given up. */
@@ -134,7 +132,7 @@ export interface AddConnectionOptions {
 /** A bound connection that adds entries, many in flight, each answer settling its add. */
 export class AddConnection {
   private nextId = 1;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly waiting = new Map<number, Done>();
   private readonly outbox = new Outbox();
   private flushing = false;
   /** Requests queued in the outbox, not written yet. */
@@ -170,7 +168,12 @@ export class AddConnection {
     });
     const conn = new AddConnection(socket);
     try {
-      await conn.request((id) => conn.outbox.bytes(bindRequestBytes(id, settings.bindDN, readPassword(settings.passwordFile))));
+      await new Promise<void>((resolve, reject) =>
+        conn.request(
+          (id) => conn.outbox.bytes(bindRequestBytes(id, settings.bindDN, readPassword(settings.passwordFile))),
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
     } catch (e) {
       socket.destroy();
       throw e;
@@ -180,7 +183,25 @@ export class AddConnection {
 
   /** Adds one entry; rejects with ldapts' ResultCodeError for an LDAP refusal, any other Error when the connection went. */
   add(dn: string, attrs: Attrs): Promise<void> {
-    return this.request((id) => this.outbox.add(id, dn, attrs));
+    return new Promise<void>((resolve, reject) => this.send(dn, attrs, (e) => (e ? reject(e) : resolve())));
+  }
+
+  /**
+   * Adds one entry and calls `done` with its outcome, as add() would settle: for a bulk of
+   * adds, where a promise and an async step per entry were a tenth of apply's CPU.
+   */
+  send(dn: string, attrs: Attrs, done: Done): void {
+    this.request((id) => this.outbox.add(id, dn, attrs), done);
+  }
+
+  /** Requests sent or queued and not answered yet. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  /** Why this connection can take no more requests, once it cannot. */
+  get lost(): Error | undefined {
+    return this.failure;
   }
 
   /** Unbinds and closes; never throws. */
@@ -196,13 +217,17 @@ export class AddConnection {
     });
   }
 
-  private request(append: (id: number) => void): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+  private request(append: (id: number) => void, done: Done): void {
+    const failure = this.failure;
+    if (failure) {
+      process.nextTick(() => done(failure));
+      return;
+    }
     const id = this.nextId++;
     append(id);
     this.unsent++;
+    this.waiting.set(id, done);
     this.scheduleFlush();
-    return new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
   }
 
   /** Once the work queued by this burst of answers has run (see flush). */
@@ -255,15 +280,15 @@ export class AddConnection {
     const w = this.waiting.get(a.id);
     if (!w) return;
     if (a.code >= 0) this.waiting.delete(a.id);
-    if (a.code === 0) w.resolve();
+    if (a.code === 0) w();
     else if (a.code < 0) this.socket.destroy(new ProtocolViolation(`the directory answered request ${a.id} with operation 0x${a.op.toString(16)}`));
-    else w.reject(StatusCodeParser.parse({ status: a.code, errorMessage: a.message } as Parameters<typeof StatusCodeParser.parse>[0]) as ResultCodeError);
+    else w(StatusCodeParser.parse({ status: a.code, errorMessage: a.message } as Parameters<typeof StatusCodeParser.parse>[0]) as ResultCodeError);
   }
 
   private fail(e: Error): void {
     this.failure ??= e;
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
-    for (const w of waiting) w.reject(this.failure);
+    for (const w of waiting) w(this.failure);
   }
 }

@@ -151,27 +151,39 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
       if (lane) lane.push(c);
       else lanes.set(key, [c]);
     }
-    const queue = [...lanes.values()];
+    // A lane that only adds a person (all of them, on a first apply) goes out in bulk.
+    const bulk: Change[] = [];
+    const queue: Change[][] = [];
+    for (const lane of lanes.values()) {
+      if (adders.length && lane.length === 1 && lane[0]!.op === 'add-person') bulk.push(lane[0]!);
+      else queue.push(lane);
+    }
+    const record = (c: Change, e: unknown): boolean => {
+      if (e === undefined) results.push({ change: c, ok: true });
+      else if (isLdapResult(e)) results.push({ change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` });
+      else {
+        lost ??= e;
+        return false;
+      }
+      o.onProgress?.(++done, plan.changes.length);
+      return true;
+    };
     let next = 0;
     const worker = async (client: Client, adds: AddConnection | undefined) => {
       while (lost === undefined && next < queue.length) {
         for (const c of queue[next++]!) {
+          let error: unknown;
           try {
             coalesceWrites(client);
             await execute(client, adds, c, batch);
-            results.push({ change: c, ok: true });
           } catch (e) {
-            if (!isLdapResult(e)) {
-              lost ??= e;
-              return;
-            }
-            results.push({ change: c, ok: false, error: `${describeChange(c)}: ${e.message} (LDAP ${e.code})` });
+            error = e;
           }
-          o.onProgress?.(++done, plan.changes.length);
+          if (!record(c, error)) return;
         }
       }
     };
-    const workers: Promise<void>[] = [];
+    const workers: Promise<void>[] = [addInBulk(adders, bulk, inFlight, record)];
     clients.forEach((client, i) => {
       for (let k = 0; k < inFlight; k++) workers.push(worker(client, adders[i]));
     });
@@ -182,6 +194,33 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
 }
 
 const ADDS_PER_CONNECTION = 200;
+
+/**
+ * People added over the adders, `inFlight` at a time on each, each answer sending the
+ * next: no promise or async step per add. Stops sending once `record` says the
+ * connection was lost, and settles when every add sent has its answer.
+ */
+function addInBulk(adders: readonly AddConnection[], adds: readonly Change[], inFlight: number, record: (c: Change, e: unknown) => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let next = 0;
+    let open = 0;
+    let stopped = false;
+    const pump = (a: AddConnection) => {
+      while (!stopped && a.pending < inFlight && next < adds.length) {
+        const c = adds[next++]! as Extract<Change, { op: 'add-person' }>;
+        open++;
+        a.send(c.dn, c.attrs, (e) => {
+          open--;
+          if (!record(c, e)) stopped = true;
+          pump(a);
+          if (open === 0 && (stopped || next >= adds.length)) resolve();
+        });
+      }
+    };
+    for (const a of adders) pump(a);
+    if (open === 0) resolve();
+  });
+}
 
 export interface SyncReport {
   /** The plan computed at the start. */
