@@ -1,6 +1,7 @@
 // Executes a directory plan: entries first (concurrent over a small pool of bound
-// connections, many requests in flight on each), then role groups (membership changes
-// batched per group), then deletions. A failed LDAP operation is recorded against its
+// connections, many requests in flight on each; new people over connections that only
+// add, add-connection.ts), then role groups (membership changes batched per group), then
+// deletions. A failed LDAP operation is recorded against its
 // change and the rest go on; a dropped connection stops the pass, and `syncDirectory`
 // reconnects, re-reads the directory and carries on from where the directory is.
 //

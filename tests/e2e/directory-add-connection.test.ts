@@ -36,14 +36,18 @@ async function listen(server: Server): Promise<number> {
   return typeof a === 'object' && a ? a.port : 0;
 }
 
-/** A relay to slapd that hands its answers on one byte at a time, or cuts everything after `cutAfter` bytes from the client. */
-async function relay(o: { dribble?: boolean; cutAfter?: number } = {}): Promise<string> {
+/**
+ * A relay to slapd that hands its answers on one byte at a time, cuts everything after
+ * `cutAfter` bytes from the client, or stops passing the client's bytes on after `stallAfter`.
+ */
+async function relay(o: { dribble?: boolean; cutAfter?: number; stallAfter?: number } = {}): Promise<string> {
   let passed = 0;
   const port = await listen(
     createServer((client) => {
       const up = tcpConnect({ host: '127.0.0.1', port: slapdPort() });
       client.on('data', (d) => {
         passed += d.length;
+        if (o.stallAfter !== undefined && passed > o.stallAfter) return;
         if (o.cutAfter !== undefined && passed >= o.cutAfter) {
           client.destroy();
           up.destroy();
@@ -113,6 +117,17 @@ describe('adding people over outpost\'s own connection', () => {
     await conn.close();
     // What was answered before the cut landed; nothing answered as done is missing.
     expect(await countPeople('cut.')).toBeGreaterThanOrEqual(outcomes.filter((o) => o.status === 'fulfilled').length);
+  });
+
+  it('gives up on a server that stops answering, after the time allowed, as a lost connection', async () => {
+    const url = await relay({ stallAfter: 200 });
+    const conn = await AddConnection.open({ ...slapd.settings, url }, { timeoutMs: 500 });
+    const started = performance.now();
+    const e = await conn.add(dnOf('stall.1'), person('stall.1')).catch((x: unknown) => x);
+    expect(isLdapResult(e)).toBe(false);
+    expect(String((e as Error).message)).toMatch(/did not answer in time/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    await conn.close();
   });
 
   it('treats a server that answers in another protocol as a lost connection, without throwing anywhere else', async () => {
