@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { precompileTemplates } from './precompile-templates.mjs';
-import { flowKeysWhenNeeded } from './js-yaml-flow-keys.mjs';
+import { leanJsYaml } from './js-yaml-lean.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const bundled = new Set(['zod', 'yaml', 'js-yaml', 'handlebars', 'netmask', 'commander', 'ldapts']);
@@ -38,11 +38,12 @@ const ldapUrl = {
   },
 };
 
-const jsYamlFlowKeys = {
-  name: 'js-yaml-flow-keys',
+// See scripts/js-yaml-lean.mjs: two objects js-yaml makes for every node, made only when needed.
+const jsYamlLean = {
+  name: 'js-yaml-lean',
   setup(b) {
     b.onLoad({ filter: /[\\/]node_modules[\\/]js-yaml[\\/]dist[\\/]js-yaml\.mjs$/ }, (args) => {
-      const contents = flowKeysWhenNeeded(readFileSync(args.path, 'utf8'));
+      const contents = leanJsYaml(readFileSync(args.path, 'utf8'));
       if (contents === undefined) process.stderr.write('build: js-yaml is not the version the build knows; bundled unchanged\n');
       return contents === undefined ? undefined : { contents, loader: 'js' };
     });
@@ -50,7 +51,7 @@ const jsYamlFlowKeys = {
 };
 
 rmSync('dist', { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', charset: 'ascii', external, sourcemap: 'linked', logLevel: 'warning', plugins: [precompileTemplates, englishOnly, ldapUrl, jsYamlFlowKeys] };
+const common = { bundle: true, platform: 'node', target: 'node20', charset: 'ascii', external, sourcemap: 'linked', logLevel: 'warning', plugins: [precompileTemplates, englishOnly, ldapUrl, jsYamlLean] };
 
 // The Pulumi program and its providers (infra/): ES modules sharing chunks, as the engine loads them.
 await build({
