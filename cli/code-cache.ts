@@ -12,6 +12,9 @@ export interface BundleScript {
   saveCache(): void;
 }
 
+/** The same wrapper Node gives a CommonJS module, on the first line so line numbers stay true. */
+export const WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
+
 /** dist/cli.cjs of `dir`, compiled from dist/cli.cache when V8 accepts it. */
 export function bundleScript(dir: string): BundleScript {
   const bundle = join(dir, 'cli.cjs');
@@ -26,8 +29,9 @@ export function bundleScript(dir: string): BundleScript {
   // decoding (any other text is read as UTF-8, as ever).
   const bytes = readFileSync(bundle);
   const text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
-  // The same wrapper Node gives a CommonJS module, on the first line so line numbers stay true.
-  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
+  // The build writes the bundle wrapped already (scripts/build.mjs): a large file is read
+  // into a string outside V8's heap, and wrapping it here copied it into the heap.
+  const source = text.startsWith(WRAPPER) ? text : `${WRAPPER}${text}\n})`;
   const script = new Script(source, { filename: bundle, cachedData });
   return {
     script,

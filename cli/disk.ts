@@ -10,8 +10,8 @@
 // - Leftovers of killed renders are swept by a worker thread while the new generation is
 //   written (only once the render's inputs proved valid), since nothing of them is needed.
 import { copyFile, constants, link, mkdir, promises as fsp, writeFile } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 
 const LIMIT = 16;
 
@@ -80,6 +80,9 @@ export function removeInBackground(paths: readonly string[]): Promise<void> {
   if (!paths.length) return Promise.resolve();
   const source = `const { workerData } = require('node:worker_threads');
 (${removeTrees.toString()})(require('node:fs').promises, require('node:path').join, workerData, ${LIMIT}).catch(() => {});`;
+  // Loaded here, not at start: most renders have no leftovers, and loading worker_threads
+  // cost every render several milliseconds.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   return new Promise((resolve) => {
     const worker = new Worker(source, { eval: true, workerData: [...paths] });
     worker.once('error', () => resolve());

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleScript } from '../cli/code-cache.js';
+import { bundleScript, WRAPPER } from '../cli/code-cache.js';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -29,6 +29,18 @@ describe('the command starts from the code cache the build made', () => {
   it('the build leaves a cache that V8 accepts for the bundle beside it', () => {
     expect(statSync(join(dist, 'cli.cache')).size).toBeGreaterThan(100_000);
     expect(bundleScript(dist).script.cachedDataRejected).toBe(false);
+  });
+
+  it('the bundle is written as the function the launcher compiles, so it is compiled from the file as read, and still runs when it is not', () => {
+    const text = readFileSync(join(dist, 'cli.cjs'), 'latin1');
+    expect(text.startsWith(WRAPPER)).toBe(true);
+    expect(text.trimEnd().endsWith('})')).toBe(true);
+    const right = run(join(dist, 'outpost.js'), ['validate', '--inventory', 'inventory', '--json']);
+    expect(right.status).toBe(0);
+    // A bundle without the wrapper (an older build) is wrapped at start, as before.
+    const dir = distCopy('unwrapped');
+    writeFileSync(join(dir, 'cli.cjs'), text.slice(WRAPPER.length, text.lastIndexOf('\n})')), 'latin1');
+    expect(run(join(dir, 'outpost.js'), ['validate', '--inventory', 'inventory', '--json'])).toEqual(right);
   });
 
   it('a cache made for other code is refused by V8, and the command answers exactly as with the right one', () => {

@@ -3,12 +3,14 @@
 // its file:line:col, nothing is emitted that no rule uses, and role pools are carved as
 // before however many roles there are.
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory, net } from '../core/inventory/index.js';
 import { firstFree, planInventory, type FirewallIntent } from '../core/plan/index.js';
-import { checkAddresses, compilePolicy, enforcement, loadPolicy, rolePools, type AccessPolicy } from '../core/policy/index.js';
+import { checkAddresses, compilePolicy, enforcement, loadPolicy, rolePools, type AccessPolicy, type AccessRule, type Endpoint } from '../core/policy/index.js';
+import { fastCidr, placement, type Place } from '../core/policy/placement.js';
 import { renderDevice } from '../core/render/index.js';
 import { exampleInventory, outpost, repoRoot } from './support/inventory.js';
 
@@ -122,6 +124,48 @@ describe('every rule lands where its traffic passes', () => {
         expect(objects.length).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('placing thousands of rules', () => {
+  it('finds the sites a rule lands at by zone and address range, the same sites as asking every site, for random rules and overlapping site blocks', () => {
+    const p = placement(inv);
+    const zones = inv.org.zones.map((z) => z.name);
+    const real: Place[] = plan.sites.map((s) => ({ code: s.code, kind: s.kind, zones: new Set(s.zones.map((z) => z.name)), block: fastCidr(s.block) }));
+    const cidr = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 })).map(([ip, len]) => net.cidr({ base: len ? (ip & ((0xffffffff << (32 - len)) >>> 0)) >>> 0 : 0, prefix: len }));
+    // Addresses near the example's sites as often as anywhere, so ranges meet blocks.
+    const nearSite = fc.tuple(fc.constantFrom(...plan.sites.map((s) => s.block)), fc.integer({ min: 0, max: 4095 }), fc.integer({ min: 8, max: 32 })).map(([block, off, len]) => {
+      const ip = fastCidr(block).base + off;
+      return net.cidr({ base: (ip & ((0xffffffff << (32 - len)) >>> 0)) >>> 0, prefix: len });
+    });
+    // The first and last addresses of each block and their neighbours, where a range meets a block by one address.
+    const edges = plan.sites.flatMap((s) => {
+      const b = fastCidr(s.block);
+      const last = net.last(b);
+      return [b.base - 1, b.base, last, last + 1].map((ip) => `${net.intToIp(ip)}/32`);
+    });
+    const endpoint: fc.Arbitrary<Endpoint> = fc.oneof(
+      fc.constant({ kind: 'any' as const }),
+      fc.constantFrom(...zones).map((name) => ({ kind: 'zone' as const, name })),
+      fc.constantFrom('tracing-agent', 'nurse').map((name) => ({ kind: 'role' as const, name })),
+      fc.constantFrom(...inv.org.services.map((s) => s.name)).map((name) => ({ kind: 'service' as const, name })),
+      fc.oneof(cidr, nearSite, fc.constantFrom(...edges)).map((c) => ({ kind: 'net' as const, cidr: c })),
+    );
+    const ruleOf = (from: Endpoint[], to: Endpoint[], i: number): AccessRule => ({ id: `r${i}`, action: 'allow', from, to, ports: [], icmp: false, at: [], owner: 'o', reason: 'r', source: { file: 'f', line: 1, col: 1 } });
+    // Extra places whose blocks nest in, straddle and cover the real ones.
+    const extra = fc.array(fc.tuple(fc.oneof(cidr, nearSite), fc.subarray(zones)), { maxLength: 6 }).map((xs) => xs.map(([c, zs], i): Place => ({ code: `x${i}`, kind: 'test', zones: new Set(zs), block: fastCidr(c) })));
+    fc.assert(
+      fc.property(extra, fc.array(fc.tuple(fc.array(endpoint, { minLength: 1, maxLength: 3 }), fc.array(endpoint, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 20 }), (more, sides) => {
+        const places = [...real, ...more];
+        const landing = p.landing(places);
+        sides.forEach(([from, to], i) => {
+          const r = ruleOf(from, to, i);
+          const asked = places.flatMap((x, k) => (p.lands(r, x) ? [k] : []));
+          expect([...landing(r)].sort((a, b) => a - b)).toEqual(asked);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -34,7 +34,8 @@ export function register(program: Command): void {
     // A wrong --out is refused before any work, as it will be after.
     checkOutput(flags.out, protect);
     const out = outputFor(flags);
-    const started = performance.now();
+    // process.hrtime, not performance.now(): `performance` loads perf_hooks on first use.
+    const started = process.hrtime.bigint();
     const r = runPipeline({ inventoryDir: flags.inventory, ...(flags.site ? { sites: [flags.site] } : {}), rules });
     if (!r.ok) {
       process.exitCode = report(out, r.diagnostics, !!flags.json);
@@ -45,7 +46,7 @@ export function register(program: Command): void {
       process.exitCode = report(out, written.diagnostics, !!flags.json);
       return;
     }
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
     const { CENTRAL } = await import('../../core/render/index.js');
     const sites = new Set(r.artefacts.filter((a) => a.site !== CENTRAL).map((a) => a.site)).size;
     const central = new Set(r.artefacts.filter((a) => a.site === CENTRAL).map((a) => a.device)).size;

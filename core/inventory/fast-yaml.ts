@@ -8,46 +8,81 @@
 import { FAILSAFE_SCHEMA, load, Type, type LoadOptions } from 'js-yaml';
 
 // yaml's core schema (node_modules/yaml/dist/schema/core): same tests, same values.
+// js-yaml asks every implicit type of every plain scalar, keys included (about 28,000
+// scalars, four types each, in a 2,000-rule policy), and a fresh process asks them in
+// cold code: each test first looks at what a match must start with (or be), so most
+// scalars are turned away without running a regular expression. `s` is a string, or
+// null for an empty node, which the null pattern accepted as "null".
+const digit = (c: number) => c >= 0x30 && c <= 0x39;
 const nullType = new Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s),
+  // /^(?:~|[Nn]ull|NULL)?$/, spelled out.
+  resolve: (s: string | null) => s === null || s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL',
   construct: () => null,
 });
 const boolType = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s),
+  // /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, spelled out.
+  resolve: (s: string | null) => s === 'true' || s === 'True' || s === 'TRUE' || s === 'false' || s === 'False' || s === 'FALSE',
   construct: (s: string) => s[0] === 't' || s[0] === 'T',
 });
 const intType = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (s: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
+  // Every form starts with a sign or a digit.
+  resolve: (s: string | null) => {
+    if (!s) return false;
+    const c = s.charCodeAt(0);
+    return (digit(c) || c === 0x2b || c === 0x2d) && /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s);
+  },
   construct: (s: string) => (s[1] === 'o' ? parseInt(s.substring(2), 8) : s[1] === 'x' ? parseInt(s.substring(2), 16) : parseInt(s, 10)),
 });
 const floatType = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (s: string) =>
-    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s),
+  // Every form starts with a sign, a dot or a digit.
+  resolve: (s: string | null) => {
+    if (!s) return false;
+    const c = s.charCodeAt(0);
+    if (!(digit(c) || c === 0x2b || c === 0x2d || c === 0x2e)) return false;
+    return /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s);
+  },
   construct: (s: string) =>
     /^[-+]?\.(?:inf|Inf|INF)$/.test(s) ? (s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : /^\.(?:nan|NaN|NAN)$/.test(s) ? NaN : parseFloat(s),
 });
 export const coreSchema = FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
 
 /**
+ * `re`, tried only on text holding one of `chars` (every match of `re` holds one): a
+ * policy of 14,000 lines has no anchor, `?` or quote, and is not scanned for them.
+ */
+function needs(chars: string, re: RegExp): Pattern {
+  return {
+    test: (text) => {
+      for (let i = 0; i < chars.length; i++) if (text.includes(chars[i]!)) return re.test(text);
+      return false;
+    },
+  };
+}
+
+interface Pattern {
+  test(text: string): boolean;
+}
+
+/**
  * Text that may only be read the full way. Each pattern errs on the side of refusing:
  * a refused text costs time, never a different answer.
  */
-const FULL_ONLY = [
+const FULL_ONLY: readonly Pattern[] = [
   // Tabs: the two parsers judge tab indentation and separation differently.
   /\t/,
   // Anchors, aliases and tags (the alias-bomb guard lives on the full way), and the
   // characters that start them wherever a node can start.
-  /(?:^|[\s[\]{},:?-])[&*!]/m,
+  needs('&*!', /(?:^|[\s[\]{},:?-])[&*!]/m),
   // Merge keys.
   /<</,
   // Directives, document start and end markers (a second document).
   /^(?:%|---|\.\.\.)/m,
   // Explicit `?` keys.
-  /(?:^|[\s[{,])\?(?:[\s\]},]|$)/m,
+  needs('?', /(?:^|[\s[{,])\?(?:[\s\]},]|$)/m),
   // Null or empty keys (`yaml` names them "", js-yaml "null") and ` :`.
   /(?:^|[\s[{,?])(?:~|null|Null|NULL)?[ ]*:(?:[\s\]},]|$)/m,
   // Flow collections as keys (each parser turns them into a different string).
@@ -59,7 +94,7 @@ const FULL_ONLY = [
   /^[ ]*(?:-[ ]+)*-[ ]*(?:#.*)?\r?$/m,
   // A quoted scalar that runs onto the next line (the parsers judge its indentation
   // differently).
-  /(?:^|[\s[{,:])(?:"(?:[^"\\\n]|\\[^\n])*\\?|'(?:[^'\n]|'')*)$/m,
+  needs(`"'`, /(?:^|[\s[{,:])(?:"(?:[^"\\\n]|\\[^\n])*\\?|'(?:[^'\n]|'')*)$/m),
   // Anything but printable text and line feeds (control characters, NEL and the Unicode
   // line separators, a byte-order mark, lone carriage returns).
   /[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ufefe\uff00-\ufffd]|\r(?!\n)/,

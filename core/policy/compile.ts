@@ -147,9 +147,9 @@ function srcSide(r: AccessRule, i: number, pools: ReadonlyMap<string, string>): 
   return netSide(setName('net', `${r.id}_src`), [(e as { cidr: string }).cidr], `rule ${r.id}`);
 }
 
-/** A site firewall's part of one rule. */
-function compileAtSite(out: Emit, inv: Inventory, r: AccessRule, place: Place, p: Placement, pools: ReadonlyMap<string, string>): void {
-  if (!landsAt(r, place, p)) return;
+/** A site firewall's part of one rule; `landed` when the rule is known to land at the site. */
+function compileAtSite(out: Emit, inv: Inventory, r: AccessRule, place: Place, p: Placement, pools: ReadonlyMap<string, string>, landed: boolean): void {
+  if (!landed && !landsAt(r, place, p)) return;
   const pairs = pairsAt(r, place, p);
   if (!pairs.length) return;
   if (pairs.length === 1 && r.from.length === 1) {
@@ -215,20 +215,18 @@ export function compilePolicy(inv: Inventory, policy: AccessPolicy, today: strin
     const a = addresses.sites.get(s.code);
     return a ? [{ code: s.code, kind: s.kind, zones: new Set(s.zones.map((z) => z.zone)), block: a.block }] : [];
   });
-  // Where each live rule lands, `at:` aside: asked once per rule and site, then used both
-  // for the diagnostics and by every site's compile (in rule order).
+  // Where each live rule lands, `at:` aside: found once per rule (by zone and address
+  // range, not by asking every site), then used both for the diagnostics and by every
+  // site's compile (in rule order).
   const landing = new Map<string, AccessRule[]>(places.map((x) => [x.code, []]));
   const nowhere = new Set<AccessRule>();
   const lists = places.map((x) => landing.get(x.code)!);
+  const landsAtPlaces = p.landing(places);
   for (let i = 0; i < live.length; i++) {
     const r = live[i]!;
-    let somewhere = false;
-    for (let k = 0; k < places.length; k++) {
-      if (!p.lands(r, places[k]!)) continue;
-      lists[k]!.push(r);
-      somewhere = true;
-    }
-    if (!somewhere) nowhere.add(r);
+    const at = landsAtPlaces(r);
+    for (let j = 0; j < at.length; j++) lists[at[j]!]!.push(r);
+    if (!at.length) nowhere.add(r);
   }
   const compiler: RuleCompiler = (site) => {
     const place = placeOf(site);
@@ -237,7 +235,7 @@ export function compilePolicy(inv: Inventory, policy: AccessPolicy, today: strin
     const same = known && known.block.base === place.block.base && known.block.prefix === place.block.prefix && [...place.zones].every((z) => known.zones.has(z));
     const rules = same ? landing.get(site.code)! : live;
     const out = newEmit();
-    for (let i = 0; i < rules.length; i++) if (appliesAt(rules[i]!, site)) compileAtSite(out, inv, rules[i]!, place, p, pools);
+    for (let i = 0; i < rules.length; i++) if (appliesAt(rules[i]!, site)) compileAtSite(out, inv, rules[i]!, place, p, pools, !!same);
     return { sets: sortSets([...out.sets.values()]), rules: out.rules, diagnostics: [] };
   };
   const zoneSites = (zone: string) => places.some((x) => x.zones.has(zone));

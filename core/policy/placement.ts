@@ -39,6 +39,13 @@ export interface Placement {
   resolvable(e: Endpoint, place: Place): boolean;
   /** Does any (source, destination) pair of the rule pass the site? See landsAt(). */
   lands(rule: AccessRule, place: Place): boolean;
+  /**
+   * For these places, a function giving the indexes of the places a rule lands at. Only
+   * places one of the rule's ends sits behind can take it (a pair passes a site only
+   * when one end is behind it), found by zone and by address range, so a policy is
+   * placed in time linear in its rules rather than rules times sites.
+   */
+  landing(places: readonly Place[]): (rule: AccessRule) => number[];
 }
 
 /** An endpoint reduced to what placement compares: its kind, zone name, address ranges. */
@@ -79,30 +86,82 @@ export function placement(inv: Inventory): Placement {
     return false;
   };
   const named = (e: Prepared, place: Place) => e.kind !== 'zone' || place.zones.has(e.zone!);
+  const preparedRule = (rule: AccessRule) => {
+    let r = prepared.get(rule);
+    if (!r) prepared.set(rule, (r = { from: rule.from.map(prepare), to: rule.to.map(prepare) }));
+    return r;
+  };
+  const lands = (rule: AccessRule, place: Place): boolean => {
+    const r = preparedRule(rule);
+    const site = siteRange(place.block);
+    let srcBehind = false;
+    let srcNamed = false;
+    for (let i = 0; i < r.from.length; i++) {
+      const s = r.from[i]!;
+      if (!named(s, place)) continue;
+      srcNamed = true;
+      if (behindP(s, place, site)) {
+        srcBehind = true;
+        break;
+      }
+    }
+    if (!srcNamed) return false;
+    for (let j = 0; j < r.to.length; j++) {
+      const d = r.to[j]!;
+      if (named(d, place) && (srcBehind || behindP(d, place, site))) return true;
+    }
+    return false;
+  };
   return {
     behind: (e, place) => behindP(prepare(e), place, siteRange(place.block)),
     resolvable: (e, place) => e.kind !== 'zone' || place.zones.has(e.name),
-    lands(rule, place) {
-      let r = prepared.get(rule);
-      if (!r) prepared.set(rule, (r = { from: rule.from.map(prepare), to: rule.to.map(prepare) }));
-      const site = siteRange(place.block);
-      let srcBehind = false;
-      let srcNamed = false;
-      for (let i = 0; i < r.from.length; i++) {
-        const s = r.from[i]!;
-        if (!named(s, place)) continue;
-        srcNamed = true;
-        if (behindP(s, place, site)) {
-          srcBehind = true;
-          break;
-        }
-      }
-      if (!srcNamed) return false;
-      for (let j = 0; j < r.to.length; j++) {
-        const d = r.to[j]!;
-        if (named(d, place) && (srcBehind || behindP(d, place, site))) return true;
-      }
-      return false;
+    lands,
+    landing(places) {
+      const byZone = new Map<string, number[]>();
+      for (let k = 0; k < places.length; k++) for (const z of places[k]!.zones) (byZone.get(z) ?? byZone.set(z, []).get(z)!).push(k);
+      // Site blocks by their first address, with the highest last address so far: the
+      // blocks a range meets are found by a binary search and a short walk back.
+      const byStart = places.map((x, k) => ({ k, range: siteRange(x.block) })).sort((a, b) => a.range.lo - b.range.lo);
+      const reach: number[] = [];
+      for (let i = 0; i < byStart.length; i++) reach.push(Math.max(byStart[i]!.range.hi, i ? reach[i - 1]! : -1));
+      // One rule at a time: the place each was last considered for, and where it lands.
+      const seen = new Int32Array(places.length).fill(-1);
+      let stamp = -1;
+      let rule: AccessRule;
+      let at: number[];
+      const consider = (k: number) => {
+        if (seen[k] === stamp) return;
+        seen[k] = stamp;
+        if (lands(rule, places[k]!)) at.push(k);
+      };
+      const visit = (e: Prepared) => {
+        if (e.kind === 'any') for (let k = 0; k < places.length; k++) consider(k);
+        else if (e.kind === 'zone') {
+          const ks = byZone.get(e.zone!);
+          if (ks) for (let i = 0; i < ks.length; i++) consider(ks[i]!);
+        } else
+          for (let j = 0; j < e.ranges.length; j++) {
+            const q = e.ranges[j]!;
+            // The last block starting at or before the range's end.
+            let lo = 0;
+            let hi = byStart.length - 1;
+            while (lo <= hi) {
+              const mid = (lo + hi) >> 1;
+              if (byStart[mid]!.range.lo <= q.hi) lo = mid + 1;
+              else hi = mid - 1;
+            }
+            for (let i = hi; i >= 0 && reach[i]! >= q.lo; i--) if (byStart[i]!.range.hi >= q.lo) consider(byStart[i]!.k);
+          }
+      };
+      return (r) => {
+        const prep = preparedRule(r);
+        rule = r;
+        at = [];
+        stamp++;
+        for (let i = 0; i < prep.from.length; i++) visit(prep.from[i]!);
+        for (let i = 0; i < prep.to.length; i++) visit(prep.to[i]!);
+        return at;
+      };
     },
   };
 }

@@ -18,36 +18,55 @@ export const PORTS: Readonly<Record<string, { wan: string; lan: string }>> = {
 export const ADMIN = 'admin';
 
 export const vlanIf = (vlan: number): string => `vlan${vlan}`;
-/** FortiOS strings are double-quoted; inventory text is pattern-checked, this is a last guard. */
-const text = (s: string): string => s.replace(/["\\]/g, "'");
+/**
+ * FortiOS strings are double-quoted; inventory text is pattern-checked, this is a last guard.
+ * (Looked for before replacing: thousands of comments at ACL scale hold neither.)
+ */
+const text = (s: string): string => (s.includes('"') || s.includes('\\') ? s.replace(/["\\]/g, "'") : s);
 
-function netmask(prefix: number): string {
+function dotted(prefix: number): string {
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
   return [24, 16, 8, 0].map((s) => (mask >>> s) & 255).join('.');
 }
+/** The 33 masks, written once rather than for each of thousands of address objects. */
+const MASKS = Array.from({ length: 33 }, (_, prefix) => dotted(prefix));
+const netmask = (prefix: number): string => MASKS[prefix] ?? dotted(prefix);
 
 /** `a.b.c.d/n` -> `a.b.c.d m.m.m.m`; a bare address is a /32. */
 export function subnet(cidr: string): string {
-  const [net, len] = cidr.split('/');
-  return `${net} ${netmask(len === undefined ? 32 : Number(len))}`;
+  // What `cidr.split('/')` gives as its first two parts, without the array.
+  const slash = cidr.indexOf('/');
+  if (slash < 0) return `${cidr} ${netmask(32)}`;
+  const end = cidr.indexOf('/', slash + 1);
+  return `${cidr.slice(0, slash)} ${netmask(Number(end < 0 ? cidr.slice(slash + 1) : cidr.slice(slash + 1, end)))}`;
 }
 
 interface Service { name: string; tcp: string | null; udp: string | null }
 
+/** A service's ports joined by `sep`; all ports when it names none. */
+function portList(s: RuleService, sep: string): string {
+  const ports = s.ports;
+  // Most ACL services are one port: no array for them.
+  if (ports.length === 1) return ports[0]!.from === ports[0]!.to ? `${ports[0]!.from}` : `${ports[0]!.from}-${ports[0]!.to}`;
+  if (!ports.length) return '1-65535';
+  return ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(sep);
+}
+
 /** Custom service objects, one per distinct protocol + port list; ICMP and "any" are built-ins. */
 function serviceName(s: RuleService): string {
   if (s.proto === 'icmp') return 'ALL_ICMP';
-  const ports = s.ports.length ? s.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)) : ['1-65535'];
-  return `${s.proto}-${ports.join('_')}`;
+  return `${s.proto}-${portList(s, '_')}`;
 }
 
 function services(rules: readonly FirewallRule[]): Service[] {
   const out = new Map<string, Service>();
-  for (const r of rules) {
-    for (const s of r.services) {
+  for (let i = 0; i < rules.length; i++) {
+    const list = rules[i]!.services;
+    for (let j = 0; j < list.length; j++) {
+      const s = list[j]!;
       if (s.proto === 'icmp') continue;
       const name = serviceName(s);
-      const range = s.ports.length ? s.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(' ') : '1-65535';
+      const range = portList(s, ' ');
       out.set(name, { name, tcp: s.proto === 'tcp' ? range : null, udp: s.proto === 'udp' ? range : null });
     }
   }
@@ -95,34 +114,33 @@ export function policies(fw: FirewallIntent, wan: string): Policy[] {
     if (withWan && i.wan) out.push(wan);
     return out;
   };
-  for (const r of fw.rules) {
+  // A side's addresses: most ACL sides are one set.
+  const sideAddrs = (m: RuleMatch) => (!m.any && !m.zones.length && m.sets.length === 1 ? `"${text(m.sets[0]!)}"` : quoted(addrs(m)));
+  const push = (r: FirewallRule, suffix: string, src: readonly string[], dst: readonly string[], shared: Pick<Policy, 'srcaddr' | 'dstaddr' | 'service' | 'comments'>, nat: boolean) => {
+    if (!dst.length || !src.length) return;
+    out.push({
+      id: out.length + 1,
+      name: text(`${r.id}${suffix}`).slice(0, 35),
+      srcintf: quoted(src),
+      dstintf: quoted(dst),
+      srcaddr: shared.srcaddr,
+      dstaddr: shared.dstaddr,
+      service: shared.service,
+      action: r.action === 'accept' ? 'accept' : 'deny',
+      nat,
+      comments: shared.comments,
+    });
+  };
+  for (let k = 0; k < fw.rules.length; k++) {
+    const r = fw.rules[k]!;
     const from = resolve(r.from);
     const to = resolve(r.to);
-    const service = r.services.length ? quoted(r.services.map(serviceName)) : '"ALL"';
-    const srcaddr = quoted(addrs(r.from));
-    const dstaddr = quoted(addrs(r.to));
-    const comments = text(`outpost rule ${r.id}: ${r.comment}`).slice(0, 1023);
+    const service = r.services.length === 1 ? `"${text(serviceName(r.services[0]!))}"` : r.services.length ? quoted(r.services.map(serviceName)) : '"ALL"';
+    const shared = { srcaddr: sideAddrs(r.from), dstaddr: sideAddrs(r.to), service, comments: text(`outpost rule ${r.id}: ${r.comment}`).slice(0, 1023) };
     const masqueraded = !from.tunnel && !from.wan && from.zones.length > 0 && from.zones.every((z) => fw.masquerade.includes(z));
-    const parts = [
-      { suffix: '', src: names(from, true), dst: names(to, false) },
-      { suffix: '-wan', src: names(from, false), dst: to.wan ? [wan] : [] },
-    ];
-    for (const p of parts) {
-      if (!p.dst.length || !p.src.length) continue;
-      const toWan = p.suffix === '-wan';
-      out.push({
-        id: out.length + 1,
-        name: text(`${r.id}${p.suffix}`).slice(0, 35),
-        srcintf: quoted(p.src),
-        dstintf: quoted(p.dst),
-        srcaddr,
-        dstaddr,
-        service,
-        action: r.action === 'accept' ? 'accept' : 'deny',
-        nat: toWan && r.action === 'accept' && masqueraded,
-        comments,
-      });
-    }
+    // Towards the site (or the tunnel), then the part that leaves through the WAN.
+    push(r, '', names(from, true), names(to, false), shared, false);
+    if (to.wan) push(r, '-wan', names(from, false), [wan], shared, r.action === 'accept' && masqueraded);
   }
   return out;
 }
@@ -134,13 +152,16 @@ export function policies(fw: FirewallIntent, wan: string): Policy[] {
 function addressObjects(fw: FirewallIntent) {
   const addresses: { name: string; range: { start: string; end: string } | null; subnet: string | null; comment: string }[] = [];
   const groups: { name: string; comment: string; members: string }[] = [];
-  for (const s of fw.sets) {
+  // Indexed loops: thousands of sets at ACL scale, in a fresh process before this is optimised.
+  for (let k = 0; k < fw.sets.length; k++) {
+    const s = fw.sets[k]!;
     const comment = text(s.comment);
     const one = s.addresses.length === 1;
-    s.addresses.forEach((a, i) => {
+    for (let i = 0; i < s.addresses.length; i++) {
+      const a = s.addresses[i]!;
       const range = a.includes('-') ? a.split('-') : null;
       addresses.push({ name: one ? s.name : `${s.name}-${i + 1}`, range: range ? { start: range[0]!, end: range[1]! } : null, subnet: range ? null : subnet(a), comment });
-    });
+    }
     if (!one) groups.push({ name: s.name, comment, members: s.addresses.map((_, i) => `"${s.name}-${i + 1}"`).join(' ') });
   }
   return { addresses, groups };

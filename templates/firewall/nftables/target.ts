@@ -12,7 +12,8 @@ const group = (items: readonly string[]) => (items.length === 1 ? items[0]! : `{
 function side(m: RuleMatch, dir: 'saddr' | 'daddr', fw: Pick<FirewallIntent, 'zones'>): string[] {
   if (m.any) return [];
   const parts: string[] = [];
-  const ifaces = m.zones.map((z) => fw.zones.find((x) => x.name === z)?.iface).filter((x): x is string => !!x);
+  // Most ACL sides name no zone: no lists for them.
+  const ifaces = m.zones.length ? m.zones.map((z) => fw.zones.find((x) => x.name === z)?.iface).filter((x): x is string => !!x) : m.zones;
   if (ifaces.length) parts.push(`${dir === 'saddr' ? 'iifname' : 'oifname'} ${group(ifaces.map(q))}`);
   if (m.sets.length === 1) parts.push(`ip ${dir} @${m.sets[0]}`);
   // A packet cannot be in two sets at once in one expression; several sets on one side
@@ -24,6 +25,7 @@ function side(m: RuleMatch, dir: 'saddr' | 'daddr', fw: Pick<FirewallIntent, 'zo
 function serviceMatch(s: RuleService): string {
   if (s.proto === 'icmp') return 'meta l4proto icmp';
   if (!s.ports.length) return `meta l4proto ${s.proto}`;
+  if (s.ports.length === 1) return `${s.proto} dport ${s.ports[0]!.from === s.ports[0]!.to ? String(s.ports[0]!.from) : `${s.ports[0]!.from}-${s.ports[0]!.to}`}`;
   const ports = s.ports.map((p) => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`));
   return `${s.proto} dport ${group(ports)}`;
 }
@@ -40,6 +42,7 @@ export function ruleLines(rule: FirewallRule, fw: Pick<FirewallIntent, 'zones'>)
     return [head.join(' ')];
   }
   const prefix = head.length ? `${head.join(' ')} ` : '';
+  if (rule.services.length === 1) return [`${prefix}${serviceMatch(rule.services[0]!)} ${verdict}`];
   return rule.services.map((s) => `${prefix}${serviceMatch(s)} ${verdict}`);
 }
 
