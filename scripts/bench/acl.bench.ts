@@ -4,7 +4,6 @@
 //   and to FortiGate;
 // - a fresh `outpost render --site` process per firewall platform, wall time and peak RSS;
 // - carving 2,000 role pools (was quadratic in the number of roles).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { planInventory, type FirewallIntent } from '../../core/plan/index.js';
 import { compilePolicy, loadPolicy, rolePools, type AccessPolicy } from '../../core/policy/index.js';
 import { platformCatalogue, renderDevice } from '../../core/render/index.js';
 import { aclPolicyText } from './acl-shape.js';
-import { PEAK_HOOK, summary, type Figure, type Stats } from './figures.js';
+import { freshRuns, summary, type Figure, type Stats } from './figures.js';
 
 const DAY = '2026-11-24';
 const RULES = 2000;
@@ -73,18 +72,10 @@ export default async function bench(): Promise<Figure[]> {
         figures.push({ name: `ACL shape, ${RULES} rules: compile + plan + render nftables and FortiGate (in-process)`, stats: t.wall, unit: 'ms', target: { max: 120, text: '<= 120 ms' }, detail: `${detail}; CPU time median ${t.cpu.toFixed(0)} ms` });
       }
 
-      const times: number[] = [];
-      const rss: number[] = [];
-      const cpu: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t0 = performance.now();
-        const r = spawnSync(process.execPath, ['--import', PEAK_HOOK, join(root, 'dist', 'outpost.js'), 'render', '--site', site, '--inventory', join(dir, 'inventory'), '--out', join(dir, 'out')], { encoding: 'utf8' });
-        times.push(performance.now() - t0);
-        if (r.status !== 0) throw new Error(`outpost render --site ${site} failed: ${r.stderr}`);
-        const m = /outpost-maxrss (\d+) cpu (\d+)/.exec(r.stderr);
-        rss.push(Number(m?.[1] ?? 0) / 1024);
-        cpu.push(Number(m?.[2] ?? 0) / 1000);
-      }
+      const runs = freshRuns([join(root, 'dist', 'outpost.js'), 'render', '--site', site, '--inventory', join(dir, 'inventory'), '--out', join(dir, 'out')], 5);
+      const times = runs.wall;
+      const cpu = runs.cpuMs;
+      const rss = runs.rssMB;
       figures.push({ name: `ACL shape, ${RULES} rules: fresh \`outpost render --site ${site}\` (${platform})`, stats: summary(times), unit: 'ms', target: { max: 500, text: '<= 500 ms' }, detail: `CPU time (user + system) median ${summary(cpu).median.toFixed(0)} ms` });
       figures.push({ name: `ACL shape, ${RULES} rules: peak memory of that process`, stats: summary(rss), unit: 'MB', target: { max: 150, text: '< 150 MB' } });
     }

@@ -1,6 +1,8 @@
 // What every benchmark reports, and the one JSON document `npm run bench -- --json` prints.
 // A figure is a spread of runs, never one lucky run: the target is judged on the median,
 // and min / max show how much the (often shared, loaded) machine moved it.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 export interface Stats {
@@ -93,3 +95,50 @@ export const tableHeader = `${'figure'.padEnd(70)} ${'median'.padStart(8)}     $
  * report 260 MB.
  */
 export const PEAK_HOOK = `data:text/javascript,import{readFileSync as r}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();const h=/VmHWM:\\s*(\\d+)/.exec(r('/proc/self/status','utf8'));process.stderr.write('outpost-maxrss '+(h&&h[1]||u.maxRSS)+' cpu '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+
+/** CPU time (user + system, ms) of this process's children reaped so far (/proc/self/stat, 10 ms ticks). */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
+export interface FreshRuns {
+  readonly wall: number[];
+  readonly cpuMs: number[];
+  readonly rssMB: number[];
+  /** The last timed run's result. */
+  readonly last: SpawnSyncReturns<string>;
+}
+
+/**
+ * A fresh `node ARGS` process as the user starts it, timed `n` times, then started
+ * `peakRuns` more times with PEAK_HOOK for its peak memory alone: the hook's module load
+ * (~15 ms) stays out of the timed runs. `before` runs ahead of every start (clearing the
+ * output folder, say); a run that exits non-zero stops the bench.
+ */
+export function freshRuns(args: readonly string[], n: number, o: { peakRuns?: number; before?: () => void } = {}): FreshRuns {
+  const wall: number[] = [];
+  const cpuMs: number[] = [];
+  const rssMB: number[] = [];
+  let last: SpawnSyncReturns<string> | undefined;
+  const start = (hook: boolean) => {
+    o.before?.();
+    const r = spawnSync(process.execPath, hook ? ['--import', PEAK_HOOK, ...args] : [...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${(r.stderr ?? '').slice(-400)}`);
+    return r;
+  };
+  for (let i = 0; i < n; i++) {
+    const cpu0 = childrenCpuMs();
+    const t = performance.now();
+    last = start(false);
+    wall.push(performance.now() - t);
+    cpuMs.push(childrenCpuMs() - cpu0);
+  }
+  for (let i = 0; i < (o.peakRuns ?? 3); i++) {
+    const peak = /outpost-maxrss (\d+)/.exec(start(true).stderr);
+    rssMB.push(Number(peak?.[1] ?? 0) / 1024);
+  }
+  return { wall, cpuMs, rssMB, last: last! };
+}
+

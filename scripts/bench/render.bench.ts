@@ -14,27 +14,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet } from './fleet.js';
-import { PEAK_HOOK, summary, type Figure } from './figures.js';
+import { freshRuns, summary, type Figure } from './figures.js';
 
 const SITES = 250;
 
 
 function render(repo: string, inventory: string, out: string, n: number): { wall: number[]; rssMB: number[]; cpuMs: number[]; artefacts: number } {
-  const wall: number[] = [];
-  const rssMB: number[] = [];
-  const cpuMs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    rmSync(out, { recursive: true, force: true });
-    const t = performance.now();
-    const r = spawnSync(process.execPath, ['--import', PEAK_HOOK, join(repo, 'dist', 'outpost.js'), 'render', '--out', out, '--inventory', inventory], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    wall.push(performance.now() - t);
-    if (r.status !== 0) throw new Error(`outpost render exited ${r.status}: ${r.stderr.slice(-400)}`);
-    const peak = /outpost-maxrss (\d+) cpu (\d+)/.exec(r.stderr);
-    rssMB.push(Number(peak?.[1] ?? 0) / 1024);
-    cpuMs.push(Number(peak?.[2] ?? 0) / 1000);
-  }
+  const runs = freshRuns([join(repo, 'dist', 'outpost.js'), 'render', '--out', out, '--inventory', inventory], n, { before: () => rmSync(out, { recursive: true, force: true }) });
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { artefacts: unknown[] };
-  return { wall, rssMB, cpuMs, artefacts: manifest.artefacts.length };
+  return { ...runs, artefacts: manifest.artefacts.length };
 }
 
 export default async function bench(): Promise<Figure[]> {
