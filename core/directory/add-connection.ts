@@ -194,15 +194,6 @@ export class AddConnection {
     this.request((id) => this.outbox.add(id, dn, attrs), done);
   }
 
-  /** Requests sent or queued and not answered yet. */
-  get pending(): number {
-    return this.waiting.size;
-  }
-
-  /** Why this connection can take no more requests, once it cannot. */
-  get lost(): Error | undefined {
-    return this.failure;
-  }
 
   /** Unbinds and closes; never throws. */
   async close(): Promise<void> {

@@ -198,27 +198,31 @@ const ADDS_PER_CONNECTION = 200;
 
 /**
  * People added over the adders, `inFlight` at a time on each, each answer sending the
- * next: no promise or async step per add. Stops sending once `record` says the
- * connection was lost, and settles when every add sent has its answer.
+ * next: no promise or async step per add. The count in flight is this sender's own: the
+ * lanes that add and then lock a person share the adders, and counting their requests
+ * too left the sender waiting for answers it had no request out for. Stops sending once
+ * `record` says the connection was lost; settles when every add sent has its answer.
  */
 function addInBulk(adders: readonly AddConnection[], adds: readonly Change[], inFlight: number, record: (c: Change, e: unknown) => boolean): Promise<void> {
   return new Promise<void>((resolve) => {
     let next = 0;
     let open = 0;
     let stopped = false;
-    const pump = (a: AddConnection) => {
-      while (!stopped && a.pending < inFlight && next < adds.length) {
+    const pump = (a: AddConnection, sent: { n: number }) => {
+      while (!stopped && sent.n < inFlight && next < adds.length) {
         const c = adds[next++]! as Extract<Change, { op: 'add-person' }>;
         open++;
+        sent.n++;
         a.send(c.dn, c.attrs, (e) => {
           open--;
+          sent.n--;
           if (!record(c, e)) stopped = true;
-          pump(a);
+          pump(a, sent);
           if (open === 0 && (stopped || next >= adds.length)) resolve();
         });
       }
     };
-    for (const a of adders) pump(a);
+    for (const a of adders) pump(a, { n: 0 });
     if (open === 0) resolve();
   });
 }
