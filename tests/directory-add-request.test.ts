@@ -4,8 +4,8 @@
 // reader (add-connection.ts) makes of a stream is the same however the stream is cut.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { AddRequest, Attribute } from 'ldapts';
-import { addRequestBytes, Outbox } from '../core/directory/add-request.js';
+import { AddRequest, Attribute, BindRequest, UnbindRequest } from 'ldapts';
+import { addRequestBytes, bindRequestBytes, Outbox, unbindRequestBytes } from '../core/directory/add-request.js';
 import { readAnswers, type Answer } from '../core/directory/add-connection.js';
 
 // A small deterministic generator: the same cases on every run.
@@ -55,6 +55,20 @@ describe('an add request outpost encodes is byte for byte the one ldapts would s
     for (const id of [1, 127, 128, 255, 256, 32767, 32768, 65535, 65536, 8388607, 8388608, 2 ** 31 - 1]) {
       expect(addRequestBytes(id, 'cn=a', { cn: ['a'] }).equals(ldaptsBytes(id, 'cn=a', { cn: ['a'] }))).toBe(true);
       expect(addRequestBytes(id, 'cn=big', big).equals(ldaptsBytes(id, 'cn=big', big))).toBe(true);
+    }
+  });
+});
+
+describe('the bind and unbind around the adds are the ones ldapts would send', () => {
+  it('for message ids of every INTEGER width, DNs and passwords of every UTF-8 width and a 300-byte password', () => {
+    const r = rng(29);
+    for (const id of [1, 127, 128, 32768, 8388608, 2 ** 31 - 1]) {
+      for (let k = 0; k < 50; k++) {
+        const dn = `cn=${randomText(r, 40)},dc=crisis,dc=example,dc=lu`;
+        const password = k === 0 ? 'p'.repeat(300) : randomText(r, 60);
+        expect(bindRequestBytes(id, dn, password).equals(new BindRequest({ messageId: id, dn, password }).write())).toBe(true);
+      }
+      expect(unbindRequestBytes(id).equals(new UnbindRequest({ messageId: id }).write())).toBe(true);
     }
   });
 });

@@ -2,47 +2,26 @@
 // times: adding an entry. Through ldapts each add cost outpost ~60 us of CPU (a message
 // object, a BER writer, a timer, a parser's objects for the answer, a debug-log stringify),
 // CPU that slapd needs on a 2-core machine: that was the whole of directory apply's lag
-// behind ldapadd. Here an add request is one string of bytes appended to the next socket
-// write, and an answer is read for the three things it says: its message id, result code
-// and message. Failures are ldapts' own error classes (StatusCodeParser), so callers and
+// behind ldapadd. Here an add request is encoded straight into the next socket write
+// (add-request.ts), and an answer is read for the three things it says: its message id,
+// result code and message. Failures are ldapts' own error classes (StatusCodeParser), so callers and
 // reports see the same as through ldapts. Every other operation stays with ldapts.
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { StatusCodeParser, type ResultCodeError } from 'ldapts';
-import type { Attrs } from './ber.js';
-import { Outbox, lengthBytes } from './add-request.js';
+import { Outbox, bindRequestBytes, unbindRequestBytes } from './add-request.js';
+import { contentStart, lengthAt as berLength } from './ber-read.js';
+import type { Attrs } from './layout.js';
 import { readPassword, type ConnectionSettings } from './settings.js';
 
 const SEQUENCE = 0x30;
 const INTEGER = 0x02;
 const ENUMERATED = 0x0a;
 const OCTET_STRING = 0x04;
-const BIND_REQUEST = 0x60;
 const BIND_RESPONSE = 0x61;
-const UNBIND_REQUEST = 0x42;
 const ADD_RESPONSE = 0x69;
 const EXTENDED_RESPONSE = 0x78;
-
-/** A tag and a definite length, as a string of bytes. */
-const header = (tag: number, n: number): string => String.fromCharCode(tag) + lengthBytes(n);
-
-/** A message id as a minimal two's-complement INTEGER (ids are 1 .. 2^31-1). */
-function idBytes(id: number): string {
-  if (id < 0x80) return String.fromCharCode(INTEGER, 1, id);
-  if (id < 0x8000) return String.fromCharCode(INTEGER, 2, id >>> 8, id & 0xff);
-  if (id < 0x800000) return String.fromCharCode(INTEGER, 3, id >>> 16, (id >>> 8) & 0xff, id & 0xff);
-  return String.fromCharCode(INTEGER, 4, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff);
-}
-
-function bindRequestBytes(id: number, dn: string, password: string): Buffer {
-  const dnB = Buffer.from(dn, 'utf8');
-  const pwB = Buffer.from(password, 'utf8');
-  const version = Buffer.from([INTEGER, 1, 3]);
-  const op = Buffer.concat([version, Buffer.from(header(OCTET_STRING, dnB.length), 'latin1'), dnB, Buffer.from(header(0x80, pwB.length), 'latin1'), pwB]);
-  const body = Buffer.concat([Buffer.from(idBytes(id) + header(BIND_REQUEST, op.length), 'latin1'), op]);
-  return Buffer.concat([Buffer.from(header(SEQUENCE, body.length), 'latin1'), body]);
-}
 
 /** What an LDAPResult answer says. */
 export interface Answer {
@@ -55,21 +34,12 @@ export interface Answer {
 /** The server said something this connection cannot read: it is closed, as ldapts would. */
 export class ProtocolViolation extends Error {}
 
-/**
- * The definite length at b[at] (after a tag): [length, offset of the content], or
- * undefined when the bytes end first. The indefinite form and lengths over 4 bytes are
- * not LDAP's (RFC 4511 5.1).
- */
+/** The definite length at b[at] (after a tag): [length, offset of the content], or undefined when the bytes end first. */
 function lengthAt(b: Buffer, at: number, end: number): [number, number] | undefined {
-  if (at >= end) return undefined;
-  const first = b[at]!;
-  if (first < 0x80) return [first, at + 1];
-  const n = first & 0x7f;
-  if (n === 0 || n > 4) throw new ProtocolViolation(`the directory sent a BER length of form 0x${first.toString(16)}`);
-  if (at + n >= end) return undefined;
-  let len = 0;
-  for (let k = 1; k <= n; k++) len = len * 256 + b[at + k]!;
-  return [len, at + 1 + n];
+  const len = berLength(b, at, end);
+  if (len === -2) return undefined;
+  if (len === -1) throw new ProtocolViolation(`the directory sent a BER length of form 0x${b[at]!.toString(16)}`);
+  return [len, contentStart()];
 }
 
 /** A primitive element of the given tag inside [at, end): [content start, content end]. */
@@ -194,7 +164,6 @@ export class AddConnection {
     this.request((id) => this.outbox.add(id, dn, attrs), done);
   }
 
-
   /** Unbinds and closes; never throws. */
   async close(): Promise<void> {
     const s = this.socket;
@@ -202,8 +171,7 @@ export class AddConnection {
     this.failure ??= new Error('the connection to the directory was closed by outpost');
     await new Promise<void>((resolve) => {
       s.once('close', () => resolve());
-      const ids = idBytes(this.nextId++);
-      s.end(Buffer.from(header(SEQUENCE, ids.length + 2) + ids + String.fromCharCode(UNBIND_REQUEST, 0), 'latin1'));
+      s.end(unbindRequestBytes(this.nextId++));
       setTimeout(() => s.destroy(), 1000).unref();
     });
   }

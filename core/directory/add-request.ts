@@ -1,17 +1,22 @@
-// Add requests (RFC 4511 4.7) encoded straight into the bytes a socket write takes. A
-// national first apply sends 11,670 of them, a quarter with accented names. Built as
-// strings, their thousands of pieces were copied once more when the socket write
+// The requests an add connection sends (add-connection.ts), encoded straight into the
+// bytes a socket write takes: add (RFC 4511 4.7), which a national first apply sends
+// 11,670 times, a quarter with accented names, and the bind and unbind around them. Built
+// as strings, their thousands of pieces were copied once more when the socket write
 // flattened them; here each value is measured and copied by Buffer's native UTF-8 code
 // (a character loop in JavaScript measured slower still), and only the headers are
 // written byte by byte. The bytes are the same as ldapts' own encoder's
 // (tests/directory-add-request.test.ts).
-import type { Attrs } from './ber.js';
+import type { Attrs } from './layout.js';
 
 const SEQUENCE = 0x30;
 const SET = 0x31;
 const INTEGER = 0x02;
 const OCTET_STRING = 0x04;
+const BIND_REQUEST = 0x60;
+const UNBIND_REQUEST = 0x42;
 const ADD_REQUEST = 0x68;
+/** [0] simple: the password of a simple bind. */
+const SIMPLE = 0x80;
 
 /** Bytes of a BER length (definite form, as asn1 writes it). */
 const lengthSize = (n: number) => (n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 4);
@@ -29,13 +34,6 @@ export function putLength(b: Buffer, o: number, n: number): number {
 
 export const tlv = (n: number) => 1 + lengthSize(n) + n;
 
-/** A definite length as a string of bytes. */
-export function lengthBytes(n: number): string {
-  const b = Buffer.allocUnsafe(lengthSize(n));
-  putLength(b, 0, n);
-  return b.toString('latin1');
-}
-
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 
 type Writer = (this: Buffer, s: string, offset: number) => number;
@@ -49,9 +47,9 @@ const putUtf8 = (b: Buffer, o: number, s: string): number => o + utf8Write.call(
 
 const intLength = (n: number) => (n < 0x80 ? 1 : n < 0x8000 ? 2 : n < 0x800000 ? 3 : 4);
 
-// One scratch list of sizes for every request: a sequence's length is written before its
-// content, so sizes are counted first, in the order the parts are written.
-const sizes: number[] = [];
+// One scratch list of sizes for every add request: a sequence's length is written before
+// its content, so sizes are counted first, in the order the parts are written.
+const scratch: number[] = [];
 
 /** Counts an attribute list into sizes (from its end); returns the list's content length. */
 export function measureList(attrs: Attrs, sizes: number[]): number {
@@ -92,15 +90,15 @@ export function writeList(b: Buffer, o: number, attrs: Attrs, sizes: readonly nu
   return o;
 }
 
-/** The request's encoded length; fills `sizes` for writeAdd. */
+/** The add request's encoded length; fills `scratch` for writeAdd. */
 function measure(dn: string, attrs: Attrs, id: number): number {
-  sizes.length = 0;
-  sizes.push(0, 0, utf8Length(dn), 0);
-  const list = measureList(attrs, sizes);
-  sizes[3] = list;
-  sizes[1] = tlv(sizes[2]!) + tlv(list);
-  sizes[0] = 2 + intLength(id) + tlv(sizes[1]!);
-  return tlv(sizes[0]!);
+  scratch.length = 0;
+  scratch.push(0, 0, utf8Length(dn), 0);
+  const list = measureList(attrs, scratch);
+  scratch[3] = list;
+  scratch[1] = tlv(scratch[2]!) + tlv(list);
+  scratch[0] = 2 + intLength(id) + tlv(scratch[1]!);
+  return tlv(scratch[0]!);
 }
 
 function putInt(b: Uint8Array, o: number, n: number): number {
@@ -126,24 +124,23 @@ export class Outbox {
 
   /** Appends an add request. */
   add(id: number, dn: string, attrs: Attrs): void {
-    const n = measure(dn, attrs, id);
-    if (this.end + n > this.chunk.length) {
-      if (this.end > this.start) this.full.push(this.chunk.subarray(this.start, this.end));
-      this.chunk = Buffer.allocUnsafe(Math.max(this.chunkSize, n));
-      this.start = this.end = 0;
-    }
+    this.room(measure(dn, attrs, id));
     this.end = writeAdd(this.chunk, this.end, id, dn, attrs);
   }
 
   /** Appends bytes encoded elsewhere. */
   bytes(b: Uint8Array): void {
-    if (this.end + b.length > this.chunk.length) {
-      if (this.end > this.start) this.full.push(this.chunk.subarray(this.start, this.end));
-      this.chunk = Buffer.allocUnsafe(Math.max(this.chunkSize, b.length));
-      this.start = this.end = 0;
-    }
+    this.room(b.length);
     this.chunk.set(b, this.end);
     this.end += b.length;
+  }
+
+  /** Room for n more bytes: a new chunk when this one is full, what it holds kept for take(). */
+  private room(n: number): void {
+    if (this.end + n <= this.chunk.length) return;
+    if (this.end > this.start) this.full.push(this.chunk.subarray(this.start, this.end));
+    this.chunk = Buffer.allocUnsafe(Math.max(this.chunkSize, n));
+    this.start = this.end = 0;
   }
 
   /** Everything appended since the last take, in order. */
@@ -156,19 +153,55 @@ export class Outbox {
   }
 }
 
-/** Writes the request measured last at b[o]; returns the offset after it. */
+/** Writes the add request measured last at b[o]; returns the offset after it. */
 function writeAdd(b: Buffer, o: number, id: number, dn: string, attrs: Attrs): number {
   b[o++] = SEQUENCE;
-  o = putLength(b, o, sizes[0]!);
+  o = putLength(b, o, scratch[0]!);
   o = putInt(b, o, id);
   b[o++] = ADD_REQUEST;
-  o = putLength(b, o, sizes[1]!);
+  o = putLength(b, o, scratch[1]!);
   b[o++] = OCTET_STRING;
-  o = putLength(b, o, sizes[2]!);
+  o = putLength(b, o, scratch[2]!);
   o = putUtf8(b, o, dn);
   b[o++] = SEQUENCE;
-  o = putLength(b, o, sizes[3]!);
-  return writeList(b, o, attrs, sizes, 4);
+  o = putLength(b, o, scratch[3]!);
+  return writeList(b, o, attrs, scratch, 4);
+}
+
+/** A simple bind (RFC 4511 4.2), LDAP version 3. */
+export function bindRequestBytes(id: number, dn: string, password: string): Buffer {
+  const dnLen = utf8Length(dn);
+  const pwLen = utf8Length(password);
+  const op = 3 + tlv(dnLen) + tlv(pwLen);
+  const msg = 2 + intLength(id) + tlv(op);
+  const b = Buffer.allocUnsafe(tlv(msg));
+  let o = 0;
+  b[o++] = SEQUENCE;
+  o = putLength(b, o, msg);
+  o = putInt(b, o, id);
+  b[o++] = BIND_REQUEST;
+  o = putLength(b, o, op);
+  o = putInt(b, o, 3);
+  b[o++] = OCTET_STRING;
+  o = putLength(b, o, dnLen);
+  o = putUtf8(b, o, dn);
+  b[o++] = SIMPLE;
+  o = putLength(b, o, pwLen);
+  putUtf8(b, o, password);
+  return b;
+}
+
+/** An unbind (RFC 4511 4.3). */
+export function unbindRequestBytes(id: number): Buffer {
+  const msg = 2 + intLength(id) + 2;
+  const b = Buffer.allocUnsafe(tlv(msg));
+  let o = 0;
+  b[o++] = SEQUENCE;
+  o = putLength(b, o, msg);
+  o = putInt(b, o, id);
+  b[o++] = UNBIND_REQUEST;
+  b[o] = 0;
+  return b;
 }
 
 /** One add request's bytes (for tests and one-off use). */

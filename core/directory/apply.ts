@@ -1,9 +1,9 @@
 // Executes a directory plan: entries first (concurrent over a small pool of bound
 // connections, many requests in flight on each; new people over connections that only
 // add, add-connection.ts), then role groups (membership changes batched per group), then
-// deletions. A failed LDAP operation is recorded against its
-// change and the rest go on; a dropped connection stops the pass, and `syncDirectory`
-// reconnects, re-reads the directory and carries on from where the directory is.
+// deletions. A failed LDAP operation is recorded against its change and the rest go on;
+// a dropped connection stops the pass, and `syncDirectory` reconnects, re-reads the
+// directory and carries on from where the directory is.
 //
 // No LDAP transactions (RFC 5805), measured and refused: batches of 500 adds in one halve
 // slapd's CPU for a national first apply, but slapd 2.5.13 (Debian 12; the code is the
@@ -153,10 +153,11 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
       else lanes.set(key, [c]);
     }
     // A lane that only adds a person (all of them, on a first apply) goes out in bulk.
-    const bulk: Change[] = [];
+    const bulk: AddPerson[] = [];
     const queue: Change[][] = [];
     for (const lane of lanes.values()) {
-      if (adders.length && lane.length === 1 && lane[0]!.op === 'add-person') bulk.push(lane[0]!);
+      const only = lane[0]!;
+      if (adders.length && lane.length === 1 && only.op === 'add-person') bulk.push(only);
       else queue.push(lane);
     }
     const record = (c: Change, e: unknown): boolean => {
@@ -196,6 +197,8 @@ export async function executePlan(clients: readonly Client[], plan: DirectoryPla
 
 const ADDS_PER_CONNECTION = 200;
 
+type AddPerson = Extract<Change, { op: 'add-person' }>;
+
 /**
  * People added over the adders, `inFlight` at a time on each, each answer sending the
  * next: no promise or async step per add. The count in flight is this sender's own: the
@@ -203,14 +206,14 @@ const ADDS_PER_CONNECTION = 200;
  * too left the sender waiting for answers it had no request out for. Stops sending once
  * `record` says the connection was lost; settles when every add sent has its answer.
  */
-function addInBulk(adders: readonly AddConnection[], adds: readonly Change[], inFlight: number, record: (c: Change, e: unknown) => boolean): Promise<void> {
+function addInBulk(adders: readonly AddConnection[], adds: readonly AddPerson[], inFlight: number, record: (c: Change, e: unknown) => boolean): Promise<void> {
   return new Promise<void>((resolve) => {
     let next = 0;
     let open = 0;
     let stopped = false;
     const pump = (a: AddConnection, sent: { n: number }) => {
       while (!stopped && sent.n < inFlight && next < adds.length) {
-        const c = adds[next++]! as Extract<Change, { op: 'add-person' }>;
+        const c = adds[next++]!;
         open++;
         sent.n++;
         a.send(c.dn, c.attrs, (e) => {
@@ -262,8 +265,7 @@ export async function syncDirectory(settings: ConnectionSettings, desired: Desir
       if (!o.dryRun) {
         // People to add go over connections that only add (add-connection.ts), one per
         // client up to one per ADDS_PER_CONNECTION of them: an onboarding opens one.
-        const toAdd = plan.changes.reduce((n, c) => n + (c.op === 'add-person' ? 1 : 0), 0);
-        const opened = await Promise.allSettled(Array.from({ length: Math.min(clients.length, Math.ceil(toAdd / ADDS_PER_CONNECTION)) }, () => AddConnection.open(settings)));
+        const opened = await Promise.allSettled(Array.from({ length: Math.min(clients.length, Math.ceil(plan.summary['add-person'] / ADDS_PER_CONNECTION)) }, () => AddConnection.open(settings)));
         for (const a of opened) if (a.status === 'fulfilled') adders.push(a.value);
         for (const a of opened) if (a.status === 'rejected') throw a.reason;
         append(results, await executePlan(clients, plan, o, adders));

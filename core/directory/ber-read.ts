@@ -45,10 +45,11 @@ class DecodedEntry extends SearchEntry {
 
 /**
  * The definite BER length at `at` (the byte after the tag), its content starting at
- * `contentAt`; -2 when the bytes stop first; -1 for the indefinite form and lengths of more
- * than 4 bytes (ldapts refuses both too): not this reader's to decode.
+ * `contentAt` (contentStart()); -2 when the bytes stop first; -1 for the indefinite form
+ * and lengths of more than 4 bytes (ldapts refuses both too, and LDAP has neither: RFC
+ * 4511 5.1). The add connection's answers reader uses it too.
  */
-function lengthAt(b: Buffer, at: number, end: number): number {
+export function lengthAt(b: Buffer, at: number, end: number): number {
   if (at >= end) return -2;
   const first = b[at]!;
   if (first < 0x80) {
@@ -65,6 +66,8 @@ function lengthAt(b: Buffer, at: number, end: number): number {
 }
 /** Where the content of the last length read starts (set by lengthAt; one reader runs at a time). */
 let contentAt = 0;
+/** Where the content of the length lengthAt() read last starts. */
+export const contentStart = (): number => contentAt;
 
 const ascii = (b: Buffer, start: number, end: number): boolean => {
   for (let i = start; i < end; i++) if (b[i]! >= 0x80) return false;

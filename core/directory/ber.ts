@@ -5,8 +5,7 @@
 // the same as ldapts' own (tests/e2e/directory-wire.test.ts compares them).
 import { Attribute } from 'ldapts';
 import { measureList, writeList } from './add-request.js';
-
-export type Attrs = Readonly<Record<string, readonly string[]>>;
+import type { Attrs } from './layout.js';
 
 /**
  * What this needs of the BER writer ldapts uses (asn1 0.2.6, pinned by ldapts). A
