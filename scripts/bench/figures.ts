@@ -1,7 +1,7 @@
 // What every benchmark reports, and the one JSON document `npm run bench -- --json` prints.
 // A figure is a spread of runs, never one lucky run: the target is judged on the median,
 // and min / max show how much the (often shared, loaded) machine moved it.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
@@ -89,12 +89,12 @@ export function tableRow(f: Figure): string {
 export const tableHeader = `${'figure'.padEnd(70)} ${'median'.padStart(8)}     ${'min–max'.padStart(15)} runs`;
 
 /**
- * `node --import PEAK_HOOK …` makes a child print `outpost-maxrss <kB> cpu <µs>` on exit.
+ * `node --import PEAK_HOOK …` makes a child print `outpost-maxrss <kB>` on exit.
  * Peak memory is the process's own VmHWM: resourceUsage().maxRSS carries over the parent's
  * peak across fork + exec on Linux, so a bench harness holding 260 MB made every child
  * report 260 MB.
  */
-export const PEAK_HOOK = `data:text/javascript,import{readFileSync as r}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();const h=/VmHWM:\\s*(\\d+)/.exec(r('/proc/self/status','utf8'));process.stderr.write('outpost-maxrss '+(h&&h[1]||u.maxRSS)+' cpu '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+const PEAK_HOOK = `data:text/javascript,import{readFileSync as r}from'node:fs';process.on('exit',()=>{const h=/VmHWM:\\s*(\\d+)/.exec(r('/proc/self/status','utf8'));process.stderr.write('outpost-maxrss '+(h&&h[1]||process.resourceUsage().maxRSS)+'\\n')})`;
 
 /** CPU time (user + system, ms) of this process's children reaped so far (/proc/self/stat, 10 ms ticks). */
 function childrenCpuMs(): number {
@@ -107,8 +107,6 @@ export interface FreshRuns {
   readonly wall: number[];
   readonly cpuMs: number[];
   readonly rssMB: number[];
-  /** The last timed run's result. */
-  readonly last: SpawnSyncReturns<string>;
 }
 
 /**
@@ -121,7 +119,6 @@ export function freshRuns(args: readonly string[], n: number, o: { peakRuns?: nu
   const wall: number[] = [];
   const cpuMs: number[] = [];
   const rssMB: number[] = [];
-  let last: SpawnSyncReturns<string> | undefined;
   const start = (hook: boolean) => {
     o.before?.();
     const r = spawnSync(process.execPath, hook ? ['--import', PEAK_HOOK, ...args] : [...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -131,7 +128,7 @@ export function freshRuns(args: readonly string[], n: number, o: { peakRuns?: nu
   for (let i = 0; i < n; i++) {
     const cpu0 = childrenCpuMs();
     const t = performance.now();
-    last = start(false);
+    start(false);
     wall.push(performance.now() - t);
     cpuMs.push(childrenCpuMs() - cpu0);
   }
@@ -139,6 +136,5 @@ export function freshRuns(args: readonly string[], n: number, o: { peakRuns?: nu
     const peak = /outpost-maxrss (\d+)/.exec(start(true).stderr);
     rssMB.push(Number(peak?.[1] ?? 0) / 1024);
   }
-  return { wall, cpuMs, rssMB, last: last! };
+  return { wall, cpuMs, rssMB };
 }
-
