@@ -126,6 +126,9 @@ export interface RuleService {
   readonly ports: readonly { readonly from: number; readonly to: number }[];
 }
 
+/** A port or a range of them as firewall configs write it: `22`, `8000-8080`. */
+export const portSpan = (p: RuleService['ports'][number]): string => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`);
+
 /** One side of a rule: zones of this site, named address sets, or anything. */
 export interface RuleMatch {
   readonly any: boolean;

@@ -2,7 +2,7 @@
 // Zones become VLAN sub-interfaces of one LAN port; access rules become firewall
 // policies in rule order, with addresses and services as named objects. Interface,
 // object and policy building happens here; the template only formats.
-import { interfaceResolver, type FirewallIntent, type FirewallRule, type RuleMatch, type RuleService, type SideInterfaces } from '../../../core/plan/index.js';
+import { interfaceResolver, portSpan, type FirewallIntent, type FirewallRule, type RuleMatch, type RuleService, type SideInterfaces } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
 import { readRunning } from './running.js';
@@ -47,9 +47,9 @@ interface Service { name: string; tcp: string | null; udp: string | null }
 function portList(s: RuleService, sep: string): string {
   const ports = s.ports;
   // Most ACL services are one port: no array for them.
-  if (ports.length === 1) return ports[0]!.from === ports[0]!.to ? `${ports[0]!.from}` : `${ports[0]!.from}-${ports[0]!.to}`;
+  if (ports.length === 1) return portSpan(ports[0]!);
   if (!ports.length) return '1-65535';
-  return ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(sep);
+  return ports.map(portSpan).join(sep);
 }
 
 /** Custom service objects, one per distinct protocol + port list; ICMP and "any" are built-ins. */

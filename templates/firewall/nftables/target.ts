@@ -1,6 +1,6 @@
 // nftables: one atomic ruleset file per firewall (`nft -f` applies it as one
 // transaction). Match expressions are built here so the template stays formatting.
-import type { AddressSet, FirewallIntent, FirewallRule, RuleMatch, RuleService } from '../../../core/plan/index.js';
+import { portSpan, type AddressSet, type FirewallIntent, type FirewallRule, type RuleMatch, type RuleService } from '../../../core/plan/index.js';
 import { defineTarget } from '../../../core/render/target.js';
 import { template } from '../../../core/render/engine.js';
 import { readRunning } from './running.js';
@@ -25,9 +25,7 @@ function side(m: RuleMatch, dir: 'saddr' | 'daddr', fw: Pick<FirewallIntent, 'zo
 function serviceMatch(s: RuleService): string {
   if (s.proto === 'icmp') return 'meta l4proto icmp';
   if (!s.ports.length) return `meta l4proto ${s.proto}`;
-  if (s.ports.length === 1) return `${s.proto} dport ${s.ports[0]!.from === s.ports[0]!.to ? String(s.ports[0]!.from) : `${s.ports[0]!.from}-${s.ports[0]!.to}`}`;
-  const ports = s.ports.map((p) => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`));
-  return `${s.proto} dport ${group(ports)}`;
+  return `${s.proto} dport ${group(s.ports.map(portSpan))}`;
 }
 
 /** One nft line per protocol of a rule, all carrying the rule id as comment. */
