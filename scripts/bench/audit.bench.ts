@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once, runs, summary, type Figure } from './figures.js';
+import { once, outpostEnv, runs, summary, type Figure } from './figures.js';
 import { formatReport, gatherInputs, knownControls, loadSecurityPolicy, runAudit } from '../../core/audit/index.js';
 import { desiredState, readAccounts, syncDirectory } from '../../core/directory/index.js';
 import { loadInventory, type Inventory } from '../../core/inventory/index.js';
@@ -104,7 +104,7 @@ export default async function auditBench(): Promise<Figure[]> {
     const cli = (node: string[] = []) => {
       rmSync(report, { force: true });
       const r = spawnSync(process.execPath, [...node, 'dist/outpost.js', 'audit', '--inventory', join(ws, 'inventory'), '--against', 'intended,directory', '--today', TODAY, '--format', 'json', '--out', report,
-        '--ldap-url', lab.url, '--bind-dn', lab.bindDN, '--password-file', lab.passwordFile, '--base-dn', SUFFIX], { encoding: 'utf8', maxBuffer: 1 << 28 });
+        '--ldap-url', lab.url, '--bind-dn', lab.bindDN, '--password-file', lab.passwordFile, '--base-dn', SUFFIX], { encoding: 'utf8', maxBuffer: 1 << 28, env: outpostEnv() });
       // Exit 1 is expected: the generated agents have no TOTP token enrolled.
       if (r.status !== 1) throw new Error(`outpost audit exited ${r.status}: ${r.stderr.slice(-400)}`);
     };
@@ -152,7 +152,7 @@ function hostileFigure(work: string, inv: Inventory, policy: AccessPolicy): Figu
     rmSync(report, { force: true });
     const c0 = childrenCpuMs();
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['dist/outpost.js', 'audit', '--inventory', join(ws, 'inventory'), '--against', 'intended', '--today', TODAY, '--format', 'json', '--out', report], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['dist/outpost.js', 'audit', '--inventory', join(ws, 'inventory'), '--against', 'intended', '--today', TODAY, '--format', 'json', '--out', report], { encoding: 'utf8', env: outpostEnv() });
     times.push(performance.now() - t0);
     cpu.push(childrenCpuMs() - c0);
     if (r.status !== 0 && r.status !== 1) throw new Error(`outpost audit exited ${r.status}: ${r.stderr.slice(-400)}`);

@@ -103,6 +103,20 @@ function childrenCpuMs(): number {
   return (Number(f[13]) + Number(f[14])) * 10;
 }
 
+/**
+ * The environment outpost's processes are started with here: this one's, without
+ * NODE_EXTRA_CA_CERTS. Node 20 reads and parses that certificate bundle as it starts, before
+ * any code of outpost runs (`node -e 0` took 97 ms with this machine's bundle against 32 ms
+ * without it), and outpost verifies every TLS peer against the CA its settings name, so it
+ * never uses the bundle. The build machine sets it for its own proxies; a fresh Debian
+ * machine does not. start.bench.ts shows Node's own start both ways.
+ */
+export function outpostEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 export interface FreshRuns {
   readonly wall: number[];
   readonly cpuMs: number[];
@@ -121,7 +135,7 @@ export function freshRuns(args: readonly string[], n: number, o: { peakRuns?: nu
   const rssMB: number[] = [];
   const start = (hook: boolean) => {
     o.before?.();
-    const r = spawnSync(process.execPath, hook ? ['--import', PEAK_HOOK, ...args] : [...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, hook ? ['--import', PEAK_HOOK, ...args] : [...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: outpostEnv() });
     if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${(r.stderr ?? '').slice(-400)}`);
     return r;
   };

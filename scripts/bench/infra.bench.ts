@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runs, type Figure } from './figures.js';
+import { outpostEnv, runs, type Figure } from './figures.js';
 import { projectFile } from '../../tests/support/pulumi.js';
 
 const RUNS = 3;
@@ -19,7 +19,7 @@ export default async function bench(): Promise<Figure[]> {
     const project = join(root, 'infra');
     mkdirSync(project);
     projectFile(project);
-    const env = { ...process.env, PULUMI_HOME: join(root, 'home'), PULUMI_CONFIG_PASSPHRASE: 'bench', NO_COLOR: '1' };
+    const env = outpostEnv({ PULUMI_HOME: join(root, 'home'), PULUMI_CONFIG_PASSPHRASE: 'bench', NO_COLOR: '1' });
     const outpost = (args: string[]) => {
       const t = performance.now();
       const r = spawnSync(process.execPath, [join(repo, 'dist', 'outpost.js'), ...args], { cwd: repo, env, encoding: 'utf8' });

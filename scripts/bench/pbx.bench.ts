@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once, summary, type Figure } from './figures.js';
+import { once, outpostEnv, summary, type Figure } from './figures.js';
 import { loadInventory } from '../../core/inventory/index.js';
 import { generatePeople, parsePeople, peopleCsv, type Person } from '../../core/people/index.js';
 import { generatePassword } from '../../core/directory/index.js';
@@ -85,7 +85,7 @@ export default async function pbxBench(): Promise<Figure[]> {
     const cli: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       t = performance.now();
-      const r = spawnSync(process.execPath, ['dist/outpost.js', 'pbx', 'apply', '--inventory', join(root, 'inventory'), '--kits', kits, '--db', join(root, `store-${i}.db`), '--today', TODAY, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const r = spawnSync(process.execPath, ['dist/outpost.js', 'pbx', 'apply', '--inventory', join(root, 'inventory'), '--kits', kits, '--db', join(root, `store-${i}.db`), '--today', TODAY, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26, env: outpostEnv() });
       cli.push(performance.now() - t);
       if (r.status !== 0) throw new Error(`outpost pbx apply: ${r.stderr.slice(0, 400)}`);
     }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { addAddress, canUseNamespaces, nsExec } from '../../core/lab/netns.js';
 import { writeSecrets } from '../../tests/support/deliver-fixtures.js';
 import { startLabSite } from '../../tests/support/netns.js';
-import { summary, type Figure } from './figures.js';
+import { outpostEnv, summary, type Figure } from './figures.js';
 
 const APS = 49;
 const RUNS = 3; // slow: 50 devices, a dozen SSH sessions each
@@ -83,7 +83,7 @@ export default async function bench(): Promise<Figure[]> {
       const args = [process.execPath, join(repo, 'dist', 'outpost.js'), 'push', '--site', 'vac-esch', ...[...aps, fw].flatMap((d) => ['--device', d]),
         '--inventory', inventory, '--endpoints', endpoints, '--identity', lab.clientKey.privateKeyPath, '--secrets', secrets, '--state-dir', state, '--json'];
       const t = performance.now();
-      const r = spawnSync('ip', ['netns', 'exec', noc, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' }, maxBuffer: 1 << 26, timeout: 300_000 });
+      const r = spawnSync('ip', ['netns', 'exec', noc, ...args], { encoding: 'utf8', env: outpostEnv({ NO_COLOR: '1', SSH_AUTH_SOCK: '' }), maxBuffer: 1 << 26, timeout: 300_000 });
       wall.push(performance.now() - t);
       if (r.status !== 0) throw new Error(`outpost push exited ${r.status}: ${(r.stdout + r.stderr).slice(-600)}`);
       const doc = JSON.parse(r.stdout) as { journal: string; results: { device: string; outcome: string; ms: number }[] };
