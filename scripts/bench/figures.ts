@@ -107,9 +107,9 @@ function childrenCpuMs(): number {
  * The environment outpost's processes are started with here: this one's, without
  * NODE_EXTRA_CA_CERTS. Node 20 reads and parses that certificate bundle as it starts, before
  * any code of outpost runs (`node -e 0` took 97 ms with this machine's bundle against 32 ms
- * without it), and outpost verifies every TLS peer against the CA its settings name, so it
- * never uses the bundle. The build machine sets it for its own proxies; a fresh Debian
- * machine does not. start.bench.ts shows Node's own start both ways.
+ * without it), and no benched command opens a TLS connection that would trust it (the lab
+ * directories are plain ldap://, or named with their CA file). This machine sets it for its
+ * own proxies; a fresh Debian machine does not. start.bench.ts shows Node's start both ways.
  */
 export function outpostEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
