@@ -180,7 +180,12 @@ export default defineTarget({
       subnetMask: subnet(z.subnet),
       description: text(z.description),
       allowaccess: z.vlan === fw.mgmt.vlan ? 'ping ssh snmp' : 'ping',
+      lan: ports.lan,
     }));
+    // Each block's item carries what the block prints, so the template reads no `@root` or
+    // `@index` and is compiled without data frames (see compile-options.ts): its blocks'
+    // functions are then made once, not once per address object and per policy.
+    const dhcp = { dns1: fw.dns[0], dns2: fw.dns[1], domain: fw.domain, ntp1: fw.ntp[0] };
     const { addresses, groups } = addressObjects(fw);
     // Only the zones a rule names get an address object.
     const used = new Set<string>();
@@ -191,7 +196,8 @@ export default defineTarget({
       admin: ADMIN,
       zones,
       zoneAddresses: zones.filter((z) => used.has(z.name)),
-      dhcpZones: zones.filter((z) => z.dhcp),
+      dhcpZones: zones.filter((z) => z.dhcp).map((z) => ({ ...z, ...dhcp })),
+      ntpServers: fw.ntp.map((server, i) => ({ n: i + 1, server })),
       trusthosts: fw.managementFrom.map((n, i) => ({ n: i + 1, subnet: subnet(n) })),
       syslog: fw.syslog.slice(0, 4).map((s, i) => ({ ...s, section: i === 0 ? 'syslogd' : `syslogd${i + 1}` })),
       addresses,
