@@ -10,12 +10,13 @@
 //
 // The build makes the cache by running a few commands with OUTPOST_BUILD_CODE_CACHE=1: each run
 // starts from the cache so far and writes it back with the functions it compiled.
+//
+// The launcher is a CommonJS script (dist/package.json says so): Node starts it without its ES
+// module loader, which is some twenty modules of its own, loaded for the one file.
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bundleScript } from './code-cache.js';
 
-const dir = dirname(fileURLToPath(import.meta.url));
+const dir = __dirname;
 const { script, bundle, saveCache } = bundleScript(dir);
 if (process.env.OUTPOST_BUILD_CODE_CACHE === '1') process.once('exit', saveCache);
 

@@ -1,12 +1,15 @@
 // Kits hold first passwords and TOTP seeds: a folder of them inside a git work tree must
 // be ignored by git, or the next `git add -A` commits the secrets. Checked before any
 // file is written, so a refusal changes nothing.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from './exit-codes.js';
 
-const git = (cwd: string, args: string[]) => spawnSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+// node:child_process (and the net, dgram and stream modules it brings) is loaded when a
+// guard runs, not by every command that registers one.
+const git = (cwd: string, args: string[]) =>
+  (createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process')).spawnSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 
 /** Throws a usage error when `dir` lies inside a git work tree that does not ignore it. */
 export function refuseTrackedSecrets(dir: string, flag: string): void {

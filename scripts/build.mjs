@@ -25,6 +25,24 @@ const englishOnly = {
   },
 };
 
+// commander loads node:child_process as it starts (and with it net, dgram and their
+// helpers), for subcommands that are separate executables, which outpost has none of:
+// the bundled commander loads it on such a subcommand's first spawn instead.
+const COMMANDER_CHILD = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(COMMANDER_CHILD)) {
+        process.stderr.write('build: commander is not the version the build knows; bundled unchanged\n');
+        return undefined;
+      }
+      return { contents: text.replace(COMMANDER_CHILD, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: 'js' };
+    });
+  },
+};
+
 // ldapts parses its one URL with whatwg-url, whose Unicode tables cost every directory
 // command ~25 ms to load: the bundled ldapts gets core/directory/ldap-url.ts instead,
 // which answers the plain ldap:// form itself and loads whatwg-url (left external) for
@@ -51,7 +69,7 @@ const jsYamlLean = {
 };
 
 rmSync('dist', { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', charset: 'ascii', external, sourcemap: 'linked', logLevel: 'warning', plugins: [precompileTemplates, englishOnly, ldapUrl, jsYamlLean] };
+const common = { bundle: true, platform: 'node', target: 'node20', charset: 'ascii', external, sourcemap: 'linked', logLevel: 'warning', plugins: [precompileTemplates, englishOnly, ldapUrl, jsYamlLean, lazyChildProcess] };
 
 // The Pulumi program and its providers (infra/): ES modules sharing chunks, as the engine loads them.
 await build({
@@ -81,7 +99,12 @@ await build({
 });
 asciiOnly('dist/cli.cjs');
 wrapAsFunction('dist/cli.cjs');
-await build({ ...common, plugins: [], sourcemap: false, entryPoints: { outpost: 'cli/launch.ts' }, outdir: 'dist', format: 'esm', banner: { js: '#!/usr/bin/env node' } });
+// The launcher: CommonJS, as dist/package.json declares for dist/ (the Pulumi program's
+// folders declare themselves ES modules again), so Node starts it without its ES module loader.
+await build({ ...common, plugins: [], sourcemap: false, entryPoints: { outpost: 'cli/launch.ts' }, outdir: 'dist', format: 'cjs', banner: { js: '#!/usr/bin/env node' } });
+const packageType = (type) => `${JSON.stringify({ type })}\n`;
+writeFileSync('dist/package.json', packageType('commonjs'));
+for (const esm of ['dist/infra', 'dist/chunks']) writeFileSync(join(esm, 'package.json'), packageType('module'));
 chmodSync('dist/outpost.js', 0o755);
 trainCodeCache();
 
