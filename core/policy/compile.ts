@@ -21,21 +21,22 @@ export function appliesAt(rule: AccessRule, site: { code: string; kind: string }
   return rule.at.length === 0 || rule.at.includes(site.code) || rule.at.includes(site.kind);
 }
 
+/** The ports as services, in one pass; TCP before UDP, as compiled rules have always listed them. */
+function byProto(ports: readonly PortRange[]): RuleService[] {
+  const tcp: { from: number; to: number }[] = [];
+  const udp: { from: number; to: number }[] = [];
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i]!;
+    if (p.proto === 'tcp') tcp.push({ from: p.from, to: p.to });
+    else if (p.proto === 'udp') udp.push({ from: p.from, to: p.to });
+  }
+  const out: RuleService[] = [];
+  if (tcp.length) out.push({ proto: 'tcp', ports: tcp });
+  if (udp.length) out.push({ proto: 'udp', ports: udp });
+  return out;
+}
+
 function servicesFor(rule: AccessRule, dst: Endpoint, inv: Inventory): RuleService[] {
-  // One pass over the ports; TCP before UDP, as compiled rules have always listed them.
-  const byProto = (ports: readonly PortRange[]): RuleService[] => {
-    const tcp: { from: number; to: number }[] = [];
-    const udp: { from: number; to: number }[] = [];
-    for (let i = 0; i < ports.length; i++) {
-      const p = ports[i]!;
-      if (p.proto === 'tcp') tcp.push({ from: p.from, to: p.to });
-      else if (p.proto === 'udp') udp.push({ from: p.from, to: p.to });
-    }
-    const out: RuleService[] = [];
-    if (tcp.length) out.push({ proto: 'tcp', ports: tcp });
-    if (udp.length) out.push({ proto: 'udp', ports: udp });
-    return out;
-  };
   const explicit = byProto(rule.ports);
   if (rule.icmp) explicit.push({ proto: 'icmp', ports: [] });
   if (explicit.length) return explicit;
