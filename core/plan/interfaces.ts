@@ -26,12 +26,17 @@ const span = (cidr: string): Span => {
   return { lo, hi: lo + net.size(prefix) - 1 };
 };
 
-/** One firewall's interface resolver; set addresses and zone subnets are parsed once. */
+/**
+ * One firewall's interface resolver; set addresses and zone subnets are parsed once. A
+ * set's answer is one of a few shared objects (sets reaching the same interfaces share
+ * one), so a target can work out what it writes for each answer once.
+ */
 export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInterfaces {
   const zones = fw.zones.map((z) => ({ name: z.name, span: span(z.subnet) }));
   const pools = (fw.tunnel?.pools ?? []).map(span);
   const sets = new Map(fw.sets.map((s) => [s.name, s]));
   const cache = new Map<string, SideInterfaces>();
+  const shared = new Map<string, SideInterfaces>();
   const all: SideInterfaces = { zones: zones.map((z) => z.name), tunnel: pools.length > 0, wan: true };
   const zoneNames = zones.map((z) => z.name);
   const ofSet = (name: string): SideInterfaces => {
@@ -71,7 +76,10 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
       }
       if (covered + pooled < s.hi - s.lo + 1) wan = true;
     }
-    const out = { zones: inZone ? zoneNames.filter((_, i) => inZone![i]) : [], tunnel, wan };
+    let key = tunnel ? (wan ? 'tw' : 't') : wan ? 'w' : '';
+    if (inZone) for (let i = 0; i < zones.length; i++) if (inZone[i]) key += `,${i}`;
+    let out = shared.get(key);
+    if (!out) shared.set(key, (out = { zones: inZone ? zoneNames.filter((_, i) => inZone![i]) : [], tunnel, wan }));
     cache.set(name, out);
     return out;
   };

@@ -106,6 +106,7 @@ export function policies(fw: FirewallIntent, wan: string): Policy[] {
     return s;
   };
   const resolve = interfaceResolver(fw);
+  const wanQuoted = quoted([wan]);
   const vlanOf = new Map(fw.zones.map((z) => [z.name, vlanIf(z.vlan)]));
   const tunnel = fw.tunnel?.iface;
   const names = (i: SideInterfaces, withWan: boolean) => {
@@ -114,15 +115,22 @@ export function policies(fw: FirewallIntent, wan: string): Policy[] {
     if (withWan && i.wan) out.push(wan);
     return out;
   };
+  // The interfaces written for each answer of the resolver (few: sets share their answers).
+  const written = new Map<SideInterfaces, [string, string]>();
+  const interfaces = (i: SideInterfaces, withWan: boolean): string => {
+    let w = written.get(i);
+    if (!w) written.set(i, (w = [quoted(names(i, false)), quoted(names(i, true))]));
+    return w[withWan ? 1 : 0];
+  };
   // A side's addresses: most ACL sides are one set.
   const sideAddrs = (m: RuleMatch) => (!m.any && !m.zones.length && m.sets.length === 1 ? `"${text(m.sets[0]!)}"` : quoted(addrs(m)));
-  const push = (r: FirewallRule, suffix: string, src: readonly string[], dst: readonly string[], shared: Pick<Policy, 'srcaddr' | 'dstaddr' | 'service' | 'comments'>, nat: boolean) => {
-    if (!dst.length || !src.length) return;
+  const push = (r: FirewallRule, suffix: string, src: string, dst: string, shared: Pick<Policy, 'srcaddr' | 'dstaddr' | 'service' | 'comments'>, nat: boolean) => {
+    if (!dst || !src) return;
     out.push({
       id: out.length + 1,
       name: text(`${r.id}${suffix}`).slice(0, 35),
-      srcintf: quoted(src),
-      dstintf: quoted(dst),
+      srcintf: src,
+      dstintf: dst,
       srcaddr: shared.srcaddr,
       dstaddr: shared.dstaddr,
       service: shared.service,
@@ -139,8 +147,8 @@ export function policies(fw: FirewallIntent, wan: string): Policy[] {
     const shared = { srcaddr: sideAddrs(r.from), dstaddr: sideAddrs(r.to), service, comments: text(`outpost rule ${r.id}: ${r.comment}`).slice(0, 1023) };
     const masqueraded = !from.tunnel && !from.wan && from.zones.length > 0 && from.zones.every((z) => fw.masquerade.includes(z));
     // Towards the site (or the tunnel), then the part that leaves through the WAN.
-    push(r, '', names(from, true), names(to, false), shared, false);
-    if (to.wan) push(r, '-wan', names(from, false), [wan], shared, r.action === 'accept' && masqueraded);
+    push(r, '', interfaces(from, true), interfaces(to, false), shared, false);
+    if (to.wan) push(r, '-wan', interfaces(from, false), wanQuoted, shared, r.action === 'accept' && masqueraded);
   }
   return out;
 }
