@@ -4,7 +4,7 @@
 // command needs them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { precompileTemplates } from './precompile-templates.mjs';
@@ -104,7 +104,7 @@ wrapAsFunction('dist/cli.cjs');
 await build({ ...common, plugins: [], sourcemap: false, entryPoints: { outpost: 'cli/launch.ts' }, outdir: 'dist', format: 'cjs', banner: { js: '#!/usr/bin/env node' } });
 const packageType = (type) => `${JSON.stringify({ type })}\n`;
 writeFileSync('dist/package.json', packageType('commonjs'));
-for (const esm of ['dist/infra', 'dist/chunks']) writeFileSync(join(esm, 'package.json'), packageType('module'));
+for (const esm of ['dist/infra', 'dist/chunks']) if (existsSync(esm)) writeFileSync(join(esm, 'package.json'), packageType('module'));
 chmodSync('dist/outpost.js', 0o755);
 trainCodeCache();
 

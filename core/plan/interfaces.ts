@@ -27,18 +27,27 @@ const span = (cidr: string): Span => {
 };
 
 /**
- * One firewall's interface resolver; set addresses and zone subnets are parsed once. A
- * set's answer is one of a few shared objects (sets reaching the same interfaces share
- * one), so a target can work out what it writes for each answer once.
+ * One firewall's interface resolver; set addresses and zone subnets are parsed once. Its
+ * answers are a few shared objects (sides reaching the same interfaces get the same one),
+ * so a target can work out what it writes for each answer once.
  */
 export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInterfaces {
   const zones = fw.zones.map((z) => ({ name: z.name, span: span(z.subnet) }));
   const pools = (fw.tunnel?.pools ?? []).map(span);
   const sets = new Map(fw.sets.map((s) => [s.name, s]));
   const cache = new Map<string, SideInterfaces>();
-  const shared = new Map<string, SideInterfaces>();
-  const all: SideInterfaces = { zones: zones.map((z) => z.name), tunnel: pools.length > 0, wan: true };
   const zoneNames = zones.map((z) => z.name);
+  // Every answer given, by what it says: the same interfaces are always the same object.
+  const answers = new Map<string, SideInterfaces>();
+  // `reached` tells the zones reached; none when omitted (most ACL sets).
+  const answer = (reached: ((zone: string, i: number) => boolean) | undefined, tunnel: boolean, wan: boolean): SideInterfaces => {
+    let key = tunnel ? (wan ? 'tw' : 't') : wan ? 'w' : '';
+    if (reached) for (let i = 0; i < zoneNames.length; i++) if (reached(zoneNames[i]!, i)) key += `,${i}`;
+    let out = answers.get(key);
+    if (!out) answers.set(key, (out = { zones: reached ? zoneNames.filter(reached) : [], tunnel, wan }));
+    return out;
+  };
+  const all = answer(() => true, pools.length > 0, true);
   const ofSet = (name: string): SideInterfaces => {
     const hit = cache.get(name);
     if (hit) return hit;
@@ -76,23 +85,21 @@ export function interfaceResolver(fw: FirewallIntent): (m: RuleMatch) => SideInt
       }
       if (covered + pooled < s.hi - s.lo + 1) wan = true;
     }
-    let key = tunnel ? (wan ? 'tw' : 't') : wan ? 'w' : '';
-    if (inZone) for (let i = 0; i < zones.length; i++) if (inZone[i]) key += `,${i}`;
-    let out = shared.get(key);
-    if (!out) shared.set(key, (out = { zones: inZone ? zoneNames.filter((_, i) => inZone![i]) : [], tunnel, wan }));
+    const reached = inZone;
+    const out = answer(reached && ((_, i) => reached[i] === true), tunnel, wan);
     cache.set(name, out);
     return out;
   };
   return (m) => {
     if (m.any) return all;
-    if (m.zones.length) return { zones: zones.map((z) => z.name).filter((z) => m.zones.includes(z)), tunnel: false, wan: false };
+    if (m.zones.length) return answer((z) => m.zones.includes(z), false, false);
     if (m.sets.length === 1) return ofSet(m.sets[0]!);
     // Several sets on one side intersect: the interfaces every one of them reaches.
     const each = m.sets.map(ofSet);
-    return {
-      zones: each.reduce<readonly string[]>((acc, x) => acc.filter((z) => x.zones.includes(z)), all.zones),
-      tunnel: each.every((x) => x.tunnel),
-      wan: each.every((x) => x.wan),
-    };
+    return answer(
+      (z) => each.every((x) => x.zones.includes(z)),
+      each.every((x) => x.tunnel),
+      each.every((x) => x.wan),
+    );
   };
 }
