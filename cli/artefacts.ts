@@ -13,6 +13,7 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync,
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { error, type Diagnostic } from '../core/diagnostics.js';
+import { JITLESS } from '../core/inventory/index.js';
 import { manifestOf, type Artefact } from '../core/render/index.js';
 import { UsageError } from './exit-codes.js';
 import { removeInBackground, removePaths, writeTree } from './disk.js';
@@ -53,7 +54,7 @@ function readManifest(dir: string, shown: string): { entries?: ManifestEntry[]; 
   } catch (e) {
     return bad(e instanceof SyntaxError ? `manifest.json is not JSON (${e.message})` : `cannot read manifest.json (${(e as NodeJS.ErrnoException).code})`);
   }
-  const parsed = manifestSchema.safeParse(data);
+  const parsed = manifestSchema.safeParse(data, JITLESS);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return bad(`manifest.json was not written by outpost: ${issue.path.join('.')}: ${issue.message}`);

@@ -1,5 +1,5 @@
 // Public face of the inventory stage: load + validate into the typed model.
-export { loadInventory, parseFile, type LoadOptions, type Parsed } from './load.js';
+export { JITLESS, loadInventory, parseFile, type LoadOptions, type Parsed } from './load.js';
 export { keepYamlPositions, parseYaml, pathString, withFields, type YamlSource, type YamlPath } from './source.js';
 export { field, matches, type FieldKind } from './patterns.js';
 export { parsePortSpec, deepFreeze } from './build.js';

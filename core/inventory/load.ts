@@ -21,7 +21,11 @@ export interface Parsed<T> {
   readonly value: T;
 }
 
-const JITLESS = { jitless: true } as z.core.ParseContext<z.core.$ZodIssue>;
+/**
+ * Parse options without zod's generated fast path: each object schema would compile one with
+ * `new Function` on its first use, which a command that reads each file once never repays.
+ */
+export const JITLESS = { jitless: true } as z.core.ParseContext<z.core.$ZodIssue>;
 
 /** Parses one YAML file against a schema, turning every issue into a located diagnostic. */
 export function parseFile<S extends z.ZodType>(

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { dateField } from '../people/fields.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import { LIMITS, readInput } from '../input.js';
-import { field, parseFile, parsePortSpec, type Inventory, type PortRange } from '../inventory/index.js';
+import { field, JITLESS, parseFile, parsePortSpec, type Inventory, type PortRange } from '../inventory/index.js';
 import type { AccessPolicy, AccessRule, Endpoint, PolicyTest, Role } from './model.js';
 import { ENDPOINT, PORT, validRules } from './valid.js';
 
@@ -57,9 +57,9 @@ function validFile(data: unknown): PolicyFile | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const d = data as Record<string, unknown>;
   if (Object.keys(d).some((k) => !FILE_KEYS.has(k))) return undefined;
-  const r = roles.safeParse(d.roles);
+  const r = roles.safeParse(d.roles, JITLESS);
   const list = validRules(d.rules, LIMITS.policyEntries);
-  const t = tests.safeParse(d.tests);
+  const t = tests.safeParse(d.tests, JITLESS);
   return r.success && list && t.success ? { roles: r.data, rules: list, tests: t.data } : undefined;
 }
 
