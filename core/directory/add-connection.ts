@@ -12,16 +12,10 @@ import { connect as tlsConnect } from 'node:tls';
 import { StatusCodeParser, type ResultCodeError } from 'ldapts';
 import { Outbox, bindRequestBytes, unbindRequestBytes } from './add-request.js';
 import { contentStart, lengthAt as berLength } from './ber-read.js';
+import { ADD_RESPONSE, BIND_RESPONSE, ENUMERATED, EXTENDED_RESPONSE, INTEGER, OCTET_STRING, SEQUENCE } from './ber-tags.js';
 import type { Attrs } from './layout.js';
 import { readPassword, type ConnectionSettings } from './settings.js';
 
-const SEQUENCE = 0x30;
-const INTEGER = 0x02;
-const ENUMERATED = 0x0a;
-const OCTET_STRING = 0x04;
-const BIND_RESPONSE = 0x61;
-const ADD_RESPONSE = 0x69;
-const EXTENDED_RESPONSE = 0x78;
 
 /** What an LDAPResult answer says. */
 export interface Answer {

@@ -6,17 +6,8 @@
 // (a character loop in JavaScript measured slower still), and only the headers are
 // written byte by byte. The bytes are the same as ldapts' own encoder's
 // (tests/directory-add-request.test.ts).
+import { ADD_REQUEST, BIND_REQUEST, INTEGER, OCTET_STRING, SEQUENCE, SET, SIMPLE, UNBIND_REQUEST } from './ber-tags.js';
 import type { Attrs } from './layout.js';
-
-const SEQUENCE = 0x30;
-const SET = 0x31;
-const INTEGER = 0x02;
-const OCTET_STRING = 0x04;
-const BIND_REQUEST = 0x60;
-const UNBIND_REQUEST = 0x42;
-const ADD_REQUEST = 0x68;
-/** [0] simple: the password of a simple bind. */
-const SIMPLE = 0x80;
 
 /** Bytes of a BER length (definite form, as asn1 writes it). */
 const lengthSize = (n: number) => (n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 4);
@@ -90,15 +81,14 @@ export function writeList(b: Buffer, o: number, attrs: Attrs, sizes: readonly nu
   return o;
 }
 
-/** The add request's encoded length; fills `scratch` for writeAdd. */
+/** The add request's encoded length; fills `scratch` for writeAdd: the operation's, the DN's and the list's lengths, then the list's sizes. */
 function measure(dn: string, attrs: Attrs, id: number): number {
   scratch.length = 0;
-  scratch.push(0, 0, utf8Length(dn), 0);
+  scratch.push(0, utf8Length(dn), 0);
   const list = measureList(attrs, scratch);
-  scratch[3] = list;
-  scratch[1] = tlv(scratch[2]!) + tlv(list);
-  scratch[0] = 2 + intLength(id) + tlv(scratch[1]!);
-  return tlv(scratch[0]!);
+  scratch[2] = list;
+  scratch[0] = tlv(scratch[1]!) + tlv(list);
+  return tlv(messageLength(id, scratch[0]!));
 }
 
 function putInt(b: Uint8Array, o: number, n: number): number {
@@ -107,6 +97,18 @@ function putInt(b: Uint8Array, o: number, n: number): number {
   b[o++] = len;
   for (let k = len - 1; k >= 0; k--) b[o++] = (n >>> (8 * k)) & 0xff;
   return o;
+}
+
+/** The content length of an LDAPMessage: its message id, then an operation of `opLength` content bytes. */
+const messageLength = (id: number, opLength: number) => 2 + intLength(id) + tlv(opLength);
+
+/** Writes an LDAPMessage's head (envelope, message id, the operation's tag and length); returns where the operation's content goes. */
+function putMessageHead(b: Buffer, o: number, id: number, op: number, opLength: number): number {
+  b[o++] = SEQUENCE;
+  o = putLength(b, o, messageLength(id, opLength));
+  o = putInt(b, o, id);
+  b[o++] = op;
+  return putLength(b, o, opLength);
 }
 
 /**
@@ -155,17 +157,13 @@ export class Outbox {
 
 /** Writes the add request measured last at b[o]; returns the offset after it. */
 function writeAdd(b: Buffer, o: number, id: number, dn: string, attrs: Attrs): number {
-  b[o++] = SEQUENCE;
-  o = putLength(b, o, scratch[0]!);
-  o = putInt(b, o, id);
-  b[o++] = ADD_REQUEST;
-  o = putLength(b, o, scratch[1]!);
+  o = putMessageHead(b, o, id, ADD_REQUEST, scratch[0]!);
   b[o++] = OCTET_STRING;
-  o = putLength(b, o, scratch[2]!);
+  o = putLength(b, o, scratch[1]!);
   o = putUtf8(b, o, dn);
   b[o++] = SEQUENCE;
-  o = putLength(b, o, scratch[3]!);
-  return writeList(b, o, attrs, scratch, 4);
+  o = putLength(b, o, scratch[2]!);
+  return writeList(b, o, attrs, scratch, 3);
 }
 
 /** A simple bind (RFC 4511 4.2), LDAP version 3. */
@@ -173,14 +171,8 @@ export function bindRequestBytes(id: number, dn: string, password: string): Buff
   const dnLen = utf8Length(dn);
   const pwLen = utf8Length(password);
   const op = 3 + tlv(dnLen) + tlv(pwLen);
-  const msg = 2 + intLength(id) + tlv(op);
-  const b = Buffer.allocUnsafe(tlv(msg));
-  let o = 0;
-  b[o++] = SEQUENCE;
-  o = putLength(b, o, msg);
-  o = putInt(b, o, id);
-  b[o++] = BIND_REQUEST;
-  o = putLength(b, o, op);
+  const b = Buffer.allocUnsafe(tlv(messageLength(id, op)));
+  let o = putMessageHead(b, 0, id, BIND_REQUEST, op);
   o = putInt(b, o, 3);
   b[o++] = OCTET_STRING;
   o = putLength(b, o, dnLen);
@@ -193,14 +185,8 @@ export function bindRequestBytes(id: number, dn: string, password: string): Buff
 
 /** An unbind (RFC 4511 4.3). */
 export function unbindRequestBytes(id: number): Buffer {
-  const msg = 2 + intLength(id) + 2;
-  const b = Buffer.allocUnsafe(tlv(msg));
-  let o = 0;
-  b[o++] = SEQUENCE;
-  o = putLength(b, o, msg);
-  o = putInt(b, o, id);
-  b[o++] = UNBIND_REQUEST;
-  b[o] = 0;
+  const b = Buffer.allocUnsafe(tlv(messageLength(id, 0)));
+  putMessageHead(b, 0, id, UNBIND_REQUEST, 0);
   return b;
 }
 

@@ -7,6 +7,7 @@
 // recognise, goes to ldapts' own parser unchanged. tests/e2e/directory-read.test.ts
 // compares the two on real slapd replies.
 import { SearchEntry, type Client, type Entry } from 'ldapts';
+import { INTEGER, OCTET_STRING, SEARCH_ENTRY, SEQUENCE, SET } from './ber-tags.js';
 
 /** What this needs of ldapts' message parser (7.x): it is private there, so it is checked before use. */
 interface Parser {
@@ -19,12 +20,6 @@ interface Details {
   readonly message?: { readonly explicitBufferAttributes?: readonly string[] };
 }
 
-const SEQUENCE = 0x30;
-const SET = 0x31;
-const INTEGER = 0x02;
-const OCTET_STRING = 0x04;
-/** [APPLICATION 4] SearchResultEntry. */
-const SEARCH_ENTRY = 0x64;
 
 /** An entry decoded here: ldapts' SearchEntry (so its client files it as one), its object made already. */
 class DecodedEntry extends SearchEntry {
