@@ -97,7 +97,7 @@ export const tableHeader = `${'figure'.padEnd(70)} ${'median'.padStart(8)}     $
 const PEAK_HOOK = `data:text/javascript,import{readFileSync as r}from'node:fs';process.on('exit',()=>{const h=/VmHWM:\\s*(\\d+)/.exec(r('/proc/self/status','utf8'));process.stderr.write('outpost-maxrss '+(h&&h[1]||process.resourceUsage().maxRSS)+'\\n')})`;
 
 /** CPU time (user + system, ms) of this process's children reaped so far (/proc/self/stat, 10 ms ticks). */
-function childrenCpuMs(): number {
+export function childrenCpuMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[13]) + Number(f[14])) * 10;
@@ -127,16 +127,17 @@ export interface FreshRuns {
  * A fresh `node ARGS` process as the user starts it, timed `n` times, then started
  * `peakRuns` more times with PEAK_HOOK for its peak memory alone: the hook's module load
  * (~15 ms) stays out of the timed runs. `before` runs ahead of every start (clearing the
- * output folder, say); a run that exits non-zero stops the bench.
+ * output folder, say); a run that exits with a code not in `exitCodes` (0 alone by default)
+ * stops the bench.
  */
-export function freshRuns(args: readonly string[], n: number, o: { peakRuns?: number; before?: () => void } = {}): FreshRuns {
+export function freshRuns(args: readonly string[], n: number, o: { peakRuns?: number; before?: () => void; exitCodes?: readonly number[] } = {}): FreshRuns {
   const wall: number[] = [];
   const cpuMs: number[] = [];
   const rssMB: number[] = [];
   const start = (hook: boolean) => {
     o.before?.();
     const r = spawnSync(process.execPath, hook ? ['--import', PEAK_HOOK, ...args] : [...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: outpostEnv() });
-    if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${(r.stderr ?? '').slice(-400)}`);
+    if (!(o.exitCodes ?? [0]).includes(r.status ?? -1)) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${(r.stderr ?? '').slice(-400)}`);
     return r;
   };
   for (let i = 0; i < n; i++) {
